@@ -22,7 +22,8 @@ for (const file of sourceFiles(join(root, 'src'))) {
   const source = readFileSync(file, 'utf8');
   const rel = relative(root, file);
   // Each doc comment followed by the declaration it documents.
-  const docAndDecl = /\/\*\*([\s\S]*?)\*\/\s*\n\s*(export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function|class|interface|type|const|let|enum)\s+(\w+))?/g;
+  const docAndDecl =
+    /\/\*\*([\s\S]*?)\*\/\s*\n\s*(export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function|class|interface|type|const|let|enum)\s+(\w+))?/g;
   const documented = new Set();
   for (const match of source.matchAll(docAndDecl)) {
     const body = match[1].replace(/^[ \t]*\* ?/gm, '');
@@ -37,7 +38,9 @@ for (const file of sourceFiles(join(root, 'src'))) {
       }
     }
   }
-  for (const match of source.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function|class|interface|type|const|let|enum)\s+(\w+)/gm)) {
+  for (const match of source.matchAll(
+    /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function|class|interface|type|const|let|enum)\s+(\w+)/gm,
+  )) {
     if (!documented.has(match[1])) problems.push(`${rel}: export ${match[1]} has no doc comment`);
   }
 }
@@ -46,11 +49,18 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 examples.forEach((example, i) => {
   const header = `// ${example.rel} — ${example.name}\n`;
-  writeFileSync(join(outDir, `example-${String(i).padStart(3, '0')}.ts`), `${header}${example.code}\nexport {};\n`);
+  writeFileSync(
+    join(outDir, `example-${String(i).padStart(3, '0')}.ts`),
+    `${header}${example.code}\nexport {};\n`,
+  );
 });
 writeFileSync(
   join(outDir, 'tsconfig.json'),
-  JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { noEmit: true, noUnusedLocals: false }, include: ['./*.ts'] }),
+  JSON.stringify({
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, noUnusedLocals: false },
+    include: ['./*.ts'],
+  }),
 );
 
 if (problems.length > 0) {
@@ -58,7 +68,9 @@ if (problems.length > 0) {
   process.exit(1);
 }
 try {
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(outDir, 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(outDir, 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
 } catch {
   console.error(`doc examples failed to type-check (sources in ${relative(root, outDir)}/)`);
   process.exit(1);

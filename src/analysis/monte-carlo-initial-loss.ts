@@ -1,4 +1,5 @@
-import { factory as normalFactory } from '@stdlib/random-base-normal';
+// A CommonJS module whose `factory` Node cannot see as a named ESM export: import the default.
+import normal from '@stdlib/random-base-normal';
 import { type InitialLossOptions, resolveInitialLossOptions } from './initial-loss.js';
 import { type ShuffleSpec, shufflePermutation } from './shuffle-permutation.js';
 import { positiveInteger } from './validation.js';
@@ -81,7 +82,7 @@ export function monteCarloInitialLoss(opts: MonteCarloOptions): MonteCarloEstima
   const numMatrices = positiveInteger(owner, 'numMatrices', opts.numMatrices ?? 16);
   const tokensPerMatrix = positiveInteger(owner, 'tokensPerMatrix', opts.tokensPerMatrix ?? 64);
   const seed = positiveInteger(owner, 'seed', opts.seed ?? 1);
-  const randn = normalFactory(0, 1, { seed });
+  const randn = normal.factory(0, 1, { seed });
   const permutation =
     head === 'shuffled' ? shufflePermutation(d, shuffle as ShuffleSpec).indices : undefined;
 

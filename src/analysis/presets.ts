@@ -26,22 +26,7 @@ export interface ModelPreset {
   readonly notes?: string;
 }
 
-/**
- * Configurations of well-known models, each with a primary source. Every preset's
- * `countParams(config).total` equals its `publishedTotal` exactly (tested).
- *
- * Note: 151,936 is Qwen2's (padded) vocabulary, not Llama 3's (128,256); an article
- * widely copied computes Llama 3's embedding share with the wrong one (7.75 % instead of
- * 6.54 %).
- *
- * @example
- * ```ts
- * import { embeddingShare, presets } from 'tiedformer/analysis';
- * const { config, publishedTotal } = presets['llama-3-8b'];
- * embeddingShare(config.vocabSize, config.hiddenSize, publishedTotal); // ≈ 0.0654
- * ```
- */
-export const presets = {
+const presetTable = {
   gpt2: {
     name: 'GPT-2 small',
     config: {
@@ -228,7 +213,7 @@ export const presets = {
     notes:
       '151,936 is the padded embedding size (the tokenizer has 151,646 tokens); it is not Llama 3’s vocabulary.',
   },
-} as const satisfies Record<string, ModelPreset>;
+} as const satisfies Record<PresetName, ModelPreset>;
 
 /**
  * Name of a preset in {@link presets}.
@@ -239,4 +224,29 @@ export const presets = {
  * const names = Object.keys(presets) as PresetName[];
  * ```
  */
-export type PresetName = keyof typeof presets;
+export type PresetName =
+  | 'gpt2'
+  | 'bert-base'
+  | 'llama-2-7b'
+  | 'llama-3-8b'
+  | 'mistral-7b'
+  | 'gemma-2b'
+  | 'gemma-7b'
+  | 'qwen2-0.5b';
+
+/**
+ * Configurations of well-known models, each with a primary source. Every preset's
+ * `countParams(config).total` equals its `publishedTotal` exactly (tested).
+ *
+ * Note: 151,936 is Qwen2's (padded) vocabulary, not Llama 3's (128,256); an article
+ * widely copied computes Llama 3's embedding share with the wrong one (7.75 % instead of
+ * 6.54 %).
+ *
+ * @example
+ * ```ts
+ * import { embeddingShare, presets } from 'tiedformer/analysis';
+ * const { config, publishedTotal } = presets['llama-3-8b'];
+ * embeddingShare(config.vocabSize, config.hiddenSize, publishedTotal); // ≈ 0.0654
+ * ```
+ */
+export const presets: Readonly<Record<PresetName, ModelPreset>> = presetTable;

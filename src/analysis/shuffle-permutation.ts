@@ -12,7 +12,12 @@ import { fail, positiveInteger } from './validation.js';
  * const channel: ShuffleSpec = { groups: 16 };
  * ```
  */
-export type ShuffleSpec = 'swap-halves' | { readonly groups: number };
+export type ShuffleSpec =
+  | 'swap-halves'
+  | {
+      /** Number of groups `g`: divides `d`, and `1 < g < d` (1 and `d` are the identity). */
+      readonly groups: number;
+    };
 
 /**
  * A permutation of the hidden dimensions and the counts the initial-loss analysis needs.
