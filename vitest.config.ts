@@ -1,15 +1,32 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const alias = {
+  'tiedformer/analysis': fileURLToPath(new URL('./src/analysis/index.ts', import.meta.url)),
+  tiedformer: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+};
+
+// Everything runs on the pure-JS cpu backend; the TensorFlow.js suites run again on wasm.
+const tfjsSuites = [
+  'tests/backend/**/*.test.ts',
+  'tests/init/**/*.test.ts',
+  'tests/layers/**/*.test.ts',
+];
+
 export default defineConfig({
-  resolve: {
-    alias: {
-      'tiedformer/analysis': fileURLToPath(new URL('./src/analysis/index.ts', import.meta.url)),
-      tiedformer: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-    },
-  },
+  resolve: { alias },
   test: {
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    setupFiles: ['tests/setup-backend.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'cpu', include: ['tests/**/*.test.ts'], env: { TIEDFORMER_BACKEND: 'cpu' } },
+      },
+      {
+        extends: true,
+        test: { name: 'wasm', include: tfjsSuites, env: { TIEDFORMER_BACKEND: 'wasm' } },
+      },
+    ],
   },
 });

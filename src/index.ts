@@ -6,3 +6,6 @@
  * @module tiedformer
  */
 export * from './analysis/index.js';
+export * from './backend/index.js';
+export * from './init/index.js';
+export * from './layers/index.js';

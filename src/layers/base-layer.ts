@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { fail } from '../analysis/validation.js';
+import type { Initializer } from '../init/initializer-base.js';
+
+/**
+ * Base options of every TensorFlow.js layer (`name`, `trainable`, `inputShape`, ...).
+ *
+ * @example
+ * ```ts
+ * import type { LayerArgs } from 'tiedformer';
+ * const args: LayerArgs = { name: 'my_norm', trainable: true };
+ * ```
+ */
+export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+
+/**
+ * Keyword arguments of a layer call (`training`, `mask`, ...).
+ *
+ * @example
+ * ```ts
+ * import type { Kwargs } from 'tiedformer';
+ * const kwargs: Kwargs = { training: true };
+ * ```
+ */
+export type Kwargs = Parameters<tf.layers.Layer['call']>[1];
+
+/**
+ * A weight owned by a layer (a `tf.LayerVariable`).
+ *
+ * @example
+ * ```ts
+ * import { RMSNorm, type LayerWeight } from 'tiedformer';
+ * const norm = new RMSNorm({});
+ * norm.build([2, 8]);
+ * const [gamma]: LayerWeight[] = norm.trainableWeights;
+ * ```
+ */
+export type LayerWeight = tf.layers.Layer['trainableWeights'][number];
+
+/** The same initializer with its seed (if any) offset by a hash of `weightName`. */
+function reseeded(initializer: Initializer, weightName: string): Initializer {
+  const config = initializer.getConfig();
+  if (typeof config.seed !== 'number') return initializer;
+  let hash = 0;
+  for (const char of weightName) hash = (hash * 31 + (char.codePointAt(0) as number)) % 1_000_003;
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[initializer.getClassName()];
+  if (!entry) return initializer;
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, { ...config, seed: config.seed + hash }) as Initializer;
+}
+
+/**
+ * Shared machinery of tiedformer's layers: class-prefixed errors, weights named under a
+ * parent's scope when the layer lives inside a composite layer, and weight lists that include
+ * the children of a composite.
+ * @internal
+ */
+export abstract class BaseLayer extends tf.layers.Layer {
+  /** Prefix of this layer's weight names, set by a composite parent (`'attention/'`). */
+  private weightPrefix = '';
+  private readonly children: BaseLayer[] = [];
+
+  /** Throws a `RangeError` prefixed with the class name. */
+  protected fail(message: string): never {
+    return fail(
+      (this.constructor as { className?: string }).className ?? this.getClassName(),
+      message,
+    );
+  }
+
+  /**
+   * Adds a float32 weight named under the parent's scope. A seeded initializer gets a seed
+   * derived from the weight's name, so two matrices sharing one seeded initializer (q and k,
+   * gate and up) are drawn independently, yet reproducibly.
+   */
+  protected addParam(name: string, shape: number[], initializer: Initializer): LayerWeight {
+    const fullName = `${this.weightPrefix}${name}`;
+    return this.addWeight(fullName, shape, 'float32', reseeded(initializer, fullName));
+  }
+
+  /** Registers a child layer whose weights this layer reports, saves and trains. */
+  protected adopt<T extends BaseLayer>(child: T, scope: string): T {
+    child.weightPrefix = `${this.weightPrefix}${scope}/`;
+    this.children.push(child);
+    return child;
+  }
+
+  /** Builds a child now, so its weights exist as soon as this layer is built. */
+  protected buildChild(child: BaseLayer, inputShape: tf.Shape | tf.Shape[]): void {
+    if (!child.built) {
+      child.build(inputShape);
+      child.built = true;
+    }
+  }
+
+  /** This layer's trainable weights, followed by its children's. */
+  override get trainableWeights(): LayerWeight[] {
+    if (!this.trainable) return [];
+    return [...super.trainableWeights, ...this.children.flatMap((c) => c.trainableWeights)];
+  }
+
+  /** Replaces this layer's own trainable weights (tfjs internals use it). */
+  override set trainableWeights(weights: LayerWeight[]) {
+    this._trainableWeights = weights;
+  }
+
+  /** This layer's non-trainable weights and its children's (all of them when frozen). */
+  override get nonTrainableWeights(): LayerWeight[] {
+    const own = super.nonTrainableWeights;
+    if (!this.trainable) {
+      return [
+        ...own,
+        ...this.children.flatMap((c) => [...c.trainableWeights, ...c.nonTrainableWeights]),
+      ];
+    }
+    return [...own, ...this.children.flatMap((c) => c.nonTrainableWeights)];
+  }
+
+  /** Replaces this layer's own non-trainable weights (tfjs internals use it). */
+  override set nonTrainableWeights(weights: LayerWeight[]) {
+    super.nonTrainableWeights = weights;
+  }
+}

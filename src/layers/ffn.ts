@@ -1,0 +1,173 @@
+import * as tf from '@tensorflow/tfjs';
+import { boolean, oneOf, positiveInteger } from '../analysis/validation.js';
+import { dense } from '../backend/mat-mul.js';
+import { normal } from '../init/normal.js';
+import {
+  type InitializerSpec,
+  resolveInitializer,
+  serializeInitializer,
+} from '../init/resolve-initializer.js';
+import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
+
+/**
+ * Activation of an {@link FFN}: `'gelu'` (exact, with erf) and `'relu'` use two matrices;
+ * `'swiglu'` (SiLU gate) and `'geglu'` (GELU gate) use three.
+ *
+ * @example
+ * ```ts
+ * import type { FFNActivation } from 'tiedformer';
+ * const act: FFNActivation = 'swiglu';
+ * ```
+ */
+export type FFNActivation = 'gelu' | 'relu' | 'swiglu' | 'geglu';
+
+/**
+ * Options of {@link FFN}.
+ *
+ * @example
+ * ```ts
+ * import type { FFNArgs } from 'tiedformer';
+ * const args: FFNArgs = { intermediateSize: 1024, activation: 'gelu', useBias: false };
+ * ```
+ */
+export interface FFNArgs extends LayerArgs {
+  /** Inner width `f`. */
+  intermediateSize: number;
+  /** Activation. Default `'gelu'`. */
+  activation?: FFNActivation;
+  /** Biases on every matrix. Default `false`. */
+  useBias?: boolean;
+  /** Initializer of the input-side matrices. Default `normal({ std: 0.02 })`. */
+  kernelInitializer?: InitializerSpec;
+  /** Initializer of the output matrix (a residual branch's end: see {@link scaledResidual}). Default: `kernelInitializer`. */
+  outputInitializer?: InitializerSpec;
+}
+
+const ACTIVATIONS = ['gelu', 'relu', 'swiglu', 'geglu'] as const;
+
+/** Exact GELU, `x·Φ(x) = x/2·(1 + erf(x/√2))` (PyTorch's default). */
+function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}
+
+/**
+ * Position-wise feed-forward block of a transformer, on the last axis:
+ *
+ * - `'gelu'`, `'relu'`: `y = act(x·W_up + b_up)·W_down + b_down`
+ * - `'swiglu'`, `'geglu'`: `y = (act(x·W_gate + b_gate) ⊙ (x·W_up + b_up))·W_down + b_down`
+ *   with SiLU or GELU as `act` (Shazeer 2020)
+ *
+ * Input `[..., d]`, output `[..., d]`. Weights: `up_kernel [d, f]`, `gate_kernel [d, f]`
+ * (gated only), `down_kernel [f, d]`, and biases if `useBias`. Every product folds the
+ * leading axes into one 2-D matmul (the fast form on every backend).
+ *
+ * @see Shazeer 2020, "GLU Variants Improve Transformer".
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { FFN } from 'tiedformer';
+ * const ffn = new FFN({ intermediateSize: 64, activation: 'swiglu' });
+ * const y = ffn.apply(tf.randomNormal([2, 5, 16])) as tf.Tensor; // [2, 5, 16]
+ * ```
+ */
+export class FFN extends BaseLayer {
+  /** Registered class name. */
+  static readonly className = 'FFN';
+  /** Inner width `f`. */
+  readonly intermediateSize: number;
+  /** Activation. */
+  readonly activation: FFNActivation;
+  /** Whether the matrices have biases. */
+  readonly useBias: boolean;
+  private readonly kernelInitializer: ReturnType<typeof resolveInitializer>;
+  private readonly outputInitializer: ReturnType<typeof resolveInitializer>;
+  private readonly outputInitializerGiven: boolean;
+  private weightsByName: Record<string, LayerWeight> = {};
+
+  /**
+   * @param args - Inner width, activation, biases and initializers (see {@link FFNArgs}).
+   * @throws RangeError on a non-integer width or an unknown activation.
+   */
+  constructor(args: FFNArgs) {
+    super(args);
+    this.intermediateSize = positiveInteger('FFN', 'intermediateSize', args?.intermediateSize);
+    this.activation = oneOf('FFN', 'activation', args.activation ?? 'gelu', ACTIVATIONS);
+    this.useBias = boolean('FFN', 'useBias', args.useBias ?? false);
+    this.kernelInitializer = resolveInitializer(
+      'FFN',
+      'kernelInitializer',
+      args.kernelInitializer ?? normal({ std: 0.02 }),
+    );
+    this.outputInitializerGiven = args.outputInitializer !== undefined;
+    this.outputInitializer = args.outputInitializer
+      ? resolveInitializer('FFN', 'outputInitializer', args.outputInitializer)
+      : this.kernelInitializer;
+  }
+
+  /** Whether the activation gates (three matrices). */
+  get gated(): boolean {
+    return this.activation === 'swiglu' || this.activation === 'geglu';
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const d = shape[shape.length - 1];
+    if (d == null) this.fail(`input needs a known last dimension, got shape [${shape}]`);
+    const f = this.intermediateSize;
+    const w = this.weightsByName;
+    if (this.gated) w.gate_kernel = this.addParam('gate_kernel', [d, f], this.kernelInitializer);
+    w.up_kernel = this.addParam('up_kernel', [d, f], this.kernelInitializer);
+    w.down_kernel = this.addParam('down_kernel', [f, d], this.outputInitializer);
+    if (this.useBias) {
+      if (this.gated) w.gate_bias = this.addParam('gate_bias', [f], tf.initializers.zeros());
+      w.up_bias = this.addParam('up_bias', [f], tf.initializers.zeros());
+      w.down_bias = this.addParam('down_bias', [d], tf.initializers.zeros());
+    }
+    this.built = true;
+  }
+
+  private project(x: tf.Tensor, kernel: string, bias: string): tf.Tensor {
+    const y = dense(x, (this.weightsByName[kernel] as LayerWeight).read());
+    const b = this.weightsByName[bias];
+    return b ? tf.add(y, b.read()) : y;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+      const d = (this.weightsByName.up_kernel as LayerWeight).shape[0];
+      if (x.shape[x.rank - 1] !== d)
+        this.fail(`input last dimension must be ${d}, got shape [${x.shape}]`);
+      const up = this.project(x, 'up_kernel', 'up_bias'); // [..., f]
+      let inner: tf.Tensor;
+      if (this.activation === 'relu') inner = tf.relu(up);
+      else if (this.activation === 'gelu') inner = gelu(up);
+      else {
+        const gate = this.project(x, 'gate_kernel', 'gate_bias'); // [..., f]
+        inner = tf.mul(
+          this.activation === 'swiglu' ? tf.mul(gate, tf.sigmoid(gate)) : gelu(gate),
+          up,
+        );
+      }
+      return this.project(inner, 'down_kernel', 'down_bias'); // [..., d]
+    });
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      intermediateSize: this.intermediateSize,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      ...(this.outputInitializerGiven
+        ? { outputInitializer: serializeInitializer(this.outputInitializer) }
+        : {}),
+    };
+  }
+}
+tf.serialization.registerClass(FFN);

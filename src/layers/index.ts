@@ -1,0 +1,10 @@
+export type { Kwargs, LayerArgs, LayerWeight } from './base-layer.js';
+export { FFN, type FFNActivation, type FFNArgs } from './ffn.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi-head-attention.js';
+export { RMSNorm, type RMSNormArgs } from './rms-norm.js';
+export { TokenEmbedding, type TokenEmbeddingArgs } from './token-embedding.js';
+export {
+  type ResidualInit,
+  TransformerBlock,
+  type TransformerBlockArgs,
+} from './transformer-block.js';
