@@ -18,7 +18,8 @@ import { type Initializer, InitializerBase } from './initializer-base.js';
 export type InitializerSpec = Initializer | SerializedInitializer;
 
 /**
- * An initializer in serialized form, as a layer's `getConfig()` holds it.
+ * An initializer in serialized form, as a layer's `getConfig()` holds it. (A type alias
+ * rather than an interface, so it fits tfjs' `ConfigDict` index signature.)
  *
  * @example
  * ```ts
@@ -26,7 +27,6 @@ export type InitializerSpec = Initializer | SerializedInitializer;
  * const spec: SerializedInitializer = { className: 'TiedNormal', config: { vocabSize: 8192, hiddenSize: 256 } };
  * ```
  */
-// A type alias, not an interface, so it fits tfjs' ConfigDict index signature.
 export type SerializedInitializer = {
   /** Registered class name, e.g. `'RandomNormal'` or `'TiedNormal'`. */
   className: string;
