@@ -35,6 +35,19 @@ console.log('CJS analysis ok:', e.loss.toFixed(2));
 JS
 node esm.mjs
 node cjs.cjs
+# Our declaration files, checked strictly (skipLibCheck false) where no tfjs types are involved.
+npm install --silent --no-audit --no-fund "typescript@$(node -p "require('$root/node_modules/typescript/package.json').version")" "@types/node@20"
+cat > analysis.ts <<'TS'
+import { countParams, estimateInitialLoss, type ModelConfig, type InitialLossEstimate } from 'tiedformer/analysis';
+const config: ModelConfig = { vocabSize: 8192, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024 };
+const estimate: InitialLossEstimate = estimateInitialLoss({ vocabSize: 8192, hiddenSize: 256, std: 0.02, head: 'ortho' });
+console.log(countParams(config).total, estimate.loss);
+TS
+for resolution in node16 bundler; do
+  module=$([ "$resolution" = node16 ] && echo node16 || echo esnext)
+  npx tsc --noEmit --strict --module "$module" --moduleResolution "$resolution" --target es2022 --types node --skipLibCheck false analysis.ts
+done
+echo "TypeScript (analysis, skipLibCheck false) ok"
 
 # 2. the main entry with tfjs installed, and TypeScript consumers of both entries.
 mkdir "$work/full" && cd "$work/full"
@@ -43,28 +56,60 @@ npm pkg set type=module
 npm install --silent --no-audit --no-fund "$tarball" "@tensorflow/tfjs@$(node -p "require('$root/node_modules/@tensorflow/tfjs/package.json').version")" \
   "typescript@$(node -p "require('$root/node_modules/typescript/package.json').version")" "@types/node@20"
 cat > main.mjs <<'JS'
-import * as tiedformer from 'tiedformer';
-if (typeof tiedformer.countParams !== 'function') throw new Error('main entry misses countParams');
-console.log('ESM main ok:', Object.keys(tiedformer).length, 'exports');
+// A tied model from the layers: fit one step, save to memory, load, and compare predictions.
+import * as tf from '@tensorflow/tfjs';
+import { RMSNorm, TokenEmbedding, TransformerBlock, countParams } from 'tiedformer';
+const embedding = new TokenEmbedding({ vocabSize: 50, hiddenSize: 16 });
+const ids = tf.input({ shape: [8], dtype: 'int32' });
+let h = embedding.apply(ids);
+h = new TransformerBlock({ numHeads: 2, intermediateSize: 32 }).apply(h);
+const logits = embedding.apply(new RMSNorm({}).apply(h));
+const model = tf.model({ inputs: ids, outputs: logits });
+const expected = countParams({ vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32 }).total;
+if (model.countParams() !== expected) throw new Error(`countParams ${model.countParams()} != ${expected}`);
+model.compile({ optimizer: 'adam', loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) });
+const x = tf.randomUniformInt([2, 8], 0, 50);
+await model.fit(x, tf.oneHot(x.reshape([-1]), 50).reshape([2, 8, 50]), { epochs: 1, verbose: 0 });
+let saved;
+await model.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+const diff = tf.max(tf.abs(tf.sub(model.predict(x), loaded.predict(x)))).dataSync()[0];
+if (diff !== 0) throw new Error(`save/load changed predictions by ${diff}`);
+console.log('ESM main ok: tied model trains, saves and loads;', model.countParams(), 'parameters');
 JS
 cat > main.cjs <<'JS'
-const tiedformer = require('tiedformer');
-if (typeof tiedformer.embeddingShare !== 'function') throw new Error('CJS main entry');
-console.log('CJS main ok');
+const tf = require('@tensorflow/tfjs');
+const { TokenEmbedding, embeddingShare } = require('tiedformer');
+if (typeof embeddingShare !== 'function') throw new Error('CJS main entry');
+const embedding = new TokenEmbedding({ vocabSize: 10, hiddenSize: 4 });
+const rows = embedding.apply(tf.tensor2d([[1, 2]], [1, 2], 'int32'));
+if (rows.shape.join() !== '1,2,4') throw new Error(`lookup shape ${rows.shape}`);
+let rejected = false;
+try {
+  embedding.apply(tf.tensor2d([[10]], [1, 1], 'int32'));
+} catch (e) {
+  rejected = String(e.message).startsWith('[TokenEmbedding] token id 10');
+}
+if (!rejected) throw new Error('out-of-range id not rejected with the documented message');
+console.log('CJS main ok: lookup and id check');
 JS
 cat > consumer.ts <<'TS'
+import * as tf from '@tensorflow/tfjs';
 import { countParams, type ModelConfig, type InitialLossEstimate, estimateInitialLoss } from 'tiedformer/analysis';
 import * as main from 'tiedformer';
+const block: main.TransformerBlock = new main.TransformerBlock({ numHeads: 2, intermediateSize: 8, residualInit: 'zero' });
+const y = block.apply(tf.zeros([1, 2, 4])) as tf.Tensor;
+const args: main.MultiHeadAttentionArgs = { numHeads: 2, causal: true };
 const config: ModelConfig = { vocabSize: 8192, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024 };
 const total: number = countParams(config).total;
 const estimate: InitialLossEstimate = estimateInitialLoss({ vocabSize: 8192, hiddenSize: 256, std: 0.02, head: 'ortho' });
 const share: number = main.embeddingShare(8192, 256, total);
-console.log(total, estimate.loss, share);
+console.log(total, estimate.loss, share, y.shape, args);
 TS
 for resolution in node16 bundler; do
   module=$([ "$resolution" = node16 ] && echo node16 || echo esnext)
-  npx tsc --noEmit --strict --module "$module" --moduleResolution "$resolution" --target es2022 --types node --skipLibCheck false consumer.ts
-  echo "TypeScript ($resolution) ok"
+  npx tsc --noEmit --strict --module "$module" --moduleResolution "$resolution" --target es2022 --types node --skipLibCheck true consumer.ts
+  echo "TypeScript ($resolution, with tfjs) ok"
 done
 node main.mjs
 node main.cjs
