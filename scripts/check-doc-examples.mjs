@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Type-checks every TSDoc `@example` in src/ and fails if a public export has none.
+// Type-checks every TSDoc `@example` in src/ and every ```ts block of README.md and docs/*.md,
+// and fails if a public export has no @example.
 // Each example is written to .doc-examples/ as its own module and compiled with the
 // project's tsconfig, where `tiedformer` and `tiedformer/analysis` map to src/.
 import { execFileSync } from 'node:child_process';
@@ -42,6 +43,14 @@ for (const file of sourceFiles(join(root, 'src'))) {
     /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function|class|interface|type|const|let|enum)\s+(\w+)/gm,
   )) {
     if (!documented.has(match[1])) problems.push(`${rel}: export ${match[1]} has no doc comment`);
+  }
+}
+
+// Code blocks of the README and the guides must compile too.
+const guides = [join(root, 'README.md'), ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f))];
+for (const file of guides) {
+  for (const block of readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)) {
+    examples.push({ rel: relative(root, file), name: 'code block', code: block[1] });
   }
 }
 
