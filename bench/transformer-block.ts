@@ -4,7 +4,7 @@
  * ('native'), measured side by side in one run, alternating the two so that machine noise
  * hits both. Usage: npm run bench:block -- [--backend wasm|cpu] [--steps 10]
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { type MatMulMode, setMatMulMode, TransformerBlock } from 'tiedformer';
@@ -29,7 +29,10 @@ const variables = block.trainableWeights.map((w) => w.read() as tf.Variable);
 
 function step(): number {
   const start = performance.now();
-  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(block.apply(x) as tf.Tensor, cotangent)) as tf.Scalar, variables);
+  const { value, grads } = tf.variableGrads(
+    () => tf.sum(tf.mul(block.apply(x) as tf.Tensor, cotangent)) as tf.Scalar,
+    variables,
+  );
   // Reading the results forces every kernel to finish.
   value.dataSync();
   for (const g of Object.values(grads)) g.dataSync();
@@ -62,4 +65,7 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('bench/results', { recursive: true });
-writeFileSync(`bench/results/transformer-block-${backend}.json`, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(
+  `bench/results/transformer-block-${backend}.json`,
+  `${JSON.stringify(result, null, 2)}\n`,
+);

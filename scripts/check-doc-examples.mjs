@@ -47,7 +47,12 @@ for (const file of sourceFiles(join(root, 'src'))) {
 }
 
 // Code blocks of the README and the guides must compile too.
-const guides = [join(root, 'README.md'), ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f))];
+const guides = [
+  join(root, 'README.md'),
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(root, 'docs', f)),
+];
 for (const file of guides) {
   for (const block of readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)) {
     examples.push({ rel: relative(root, file), name: 'code block', code: block[1] });
