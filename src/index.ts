@@ -7,5 +7,9 @@
  */
 export * from './analysis/index.js';
 export * from './backend/index.js';
+export * from './diagnostics/index.js';
+export * from './heads/index.js';
 export * from './init/index.js';
+export * from './io/index.js';
 export * from './layers/index.js';
+export * from './models/index.js';

@@ -35,7 +35,7 @@ export interface ParamCount {
   finalNorm: number;
   /** BERT pooler (`d·d + d`). */
   pooler: number;
-  /** Output head: `d·n` when untied (0 when tied) plus the logit bias `n` if any. */
+  /** Output head: `d·n` when untied (0 when tied), the logit bias `n` if any, and a `d×d` projection (+ bias, norm) if any. */
   lmHead: number;
   /** Parameters of one transformer layer (attention + MLP + its norms). */
   perLayer: number;
@@ -97,7 +97,10 @@ export function countParams(config: ModelConfig): ParamCount {
   const finalNorm = c.finalNorm ? normSize : 0;
   const pooler = c.pooler ? d * d + d : 0;
   const headMatrix = c.tieWordEmbeddings ? 0 : d * n;
-  const lmHead = headMatrix + (c.lmHeadBias ? n : 0);
+  const projection =
+    (c.lmHeadProjection === 'none' ? 0 : d * d + (c.lmHeadProjection === 'dense-bias' ? d : 0)) +
+    (c.lmHeadProjectionNorm ? normSize : 0);
+  const lmHead = headMatrix + (c.lmHeadBias ? n : 0) + projection;
   const attention = c.numLayers * attentionPerLayer;
   const mlp = c.numLayers * mlpPerLayer;
   const layerNorms = c.numLayers * normsPerLayer;

@@ -69,6 +69,14 @@ export interface ModelConfig {
   tieWordEmbeddings?: boolean;
   /** A bias of size `n` on the output logits. Default `false`. */
   lmHeadBias?: boolean;
+  /**
+   * A `d×d` projection between the final norm and the output matrix, as in BERT's MLM head
+   * and tiedformer's `OrthoProjectionHead`: `'none'`, `'dense'` (matrix only), `'dense-bias'`
+   * (matrix and bias). Default `'none'`.
+   */
+  lmHeadProjection?: 'none' | 'dense' | 'dense-bias';
+  /** A norm after that projection (BERT's LayerNorm; counted with `norm`'s size). Default `false`. */
+  lmHeadProjectionNorm?: boolean;
 }
 
 /**
@@ -107,6 +115,8 @@ const KEYS = [
   'pooler',
   'tieWordEmbeddings',
   'lmHeadBias',
+  'lmHeadProjection',
+  'lmHeadProjectionNorm',
 ] as const satisfies readonly (keyof ModelConfig)[];
 
 /**
@@ -191,5 +201,11 @@ export function resolveModelConfig(
     pooler: boolean(owner, 'pooler', raw.pooler ?? false),
     tieWordEmbeddings: boolean(owner, 'tieWordEmbeddings', raw.tieWordEmbeddings ?? true),
     lmHeadBias: boolean(owner, 'lmHeadBias', raw.lmHeadBias ?? false),
+    lmHeadProjection: oneOf(owner, 'lmHeadProjection', raw.lmHeadProjection ?? 'none', [
+      'none',
+      'dense',
+      'dense-bias',
+    ] as const),
+    lmHeadProjectionNorm: boolean(owner, 'lmHeadProjectionNorm', raw.lmHeadProjectionNorm ?? false),
   };
 }

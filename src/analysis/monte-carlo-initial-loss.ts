@@ -1,6 +1,7 @@
 // A CommonJS module whose `factory` Node cannot see as a named ESM export: import the default.
 import normal from '@stdlib/random-base-normal';
 import { type InitialLossOptions, resolveInitialLossOptions } from './initial-loss.js';
+import { orthonormalizeRows } from './orthonormal-rows.js';
 import { type ShuffleSpec, shufflePermutation } from './shuffle-permutation.js';
 import { positiveInteger } from './validation.js';
 
@@ -97,7 +98,10 @@ export function monteCarloInitialLoss(opts: MonteCarloOptions): MonteCarloEstima
   for (let m = 0; m < numMatrices; m++) {
     for (let j = 0; j < embedding.length; j++) embedding[j] = std * randn();
     if (output !== embedding) for (let j = 0; j < output.length; j++) output[j] = std * randn();
-    if (rotation) haarOrthogonal(rotation, d, randn);
+    if (rotation) {
+      for (let j = 0; j < rotation.length; j++) rotation[j] = randn();
+      orthonormalizeRows(rotation, d, d); // Haar-random orthogonal [d, d]
+    }
     let sum = 0;
     for (let t = 0; t < tokensPerMatrix; t++) {
       const input = Math.floor((t * n) / tokensPerMatrix); // spread over rows; rows are exchangeable
@@ -173,23 +177,4 @@ function applyHead(
     return out;
   }
   return h;
-}
-
-/**
- * Fills `q` ([d, d], row-major) with a Haar-random orthogonal matrix: Gram–Schmidt on the rows
- * of a Gaussian matrix (equivalent to QR with a positive diagonal, hence Haar).
- */
-function haarOrthogonal(q: Float64Array, d: number, randn: () => number): void {
-  for (let j = 0; j < q.length; j++) q[j] = randn();
-  for (let r = 0; r < d; r++) {
-    for (let p = 0; p < r; p++) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += q[r * d + j]! * q[p * d + j]!;
-      for (let j = 0; j < d; j++) q[r * d + j]! -= dot * q[p * d + j]!;
-    }
-    let norm = 0;
-    for (let j = 0; j < d; j++) norm += q[r * d + j]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let j = 0; j < d; j++) q[r * d + j]! /= norm;
-  }
 }

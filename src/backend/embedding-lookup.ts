@@ -22,14 +22,19 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [vocabSize, width] = table.shape as [number, number];
-  const lookup = tf.customGrad(((t: tf.Tensor) => {
+  const lookup = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
     const flatIds = tf.reshape(ids, [-1]);
     const rows = tf.gather(t, flatIds); // [tokens, d]
+    // Saved, not captured: the caller may dispose `ids` before the backward pass runs.
+    save([flatIds]);
     return {
       value: tf.reshape(rows, [...ids.shape, width]),
-      gradFunc: (dy: tf.Tensor) =>
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() =>
-          tf.scatterND(tf.reshape(ids, [-1, 1]), tf.reshape(dy, [-1, width]), [vocabSize, width]),
+          tf.scatterND(tf.reshape(saved[0] as tf.Tensor, [-1, 1]), tf.reshape(dy, [-1, width]), [
+            vocabSize,
+            width,
+          ]),
         ),
     };
   }) as Parameters<typeof tf.customGrad>[0]);

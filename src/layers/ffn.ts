@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { boolean, oneOf, positiveInteger } from '../analysis/validation.js';
+import { gelu } from '../backend/activations.js';
 import { dense } from '../backend/mat-mul.js';
 import { normal } from '../init/normal.js';
 import {
@@ -44,11 +45,6 @@ export interface FFNArgs extends LayerArgs {
 }
 
 const ACTIVATIONS = ['gelu', 'relu', 'swiglu', 'geglu'] as const;
-
-/** Exact GELU, `x·Φ(x) = x/2·(1 + erf(x/√2))` (PyTorch's default). */
-function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-}
 
 /**
  * Position-wise feed-forward block of a transformer, on the last axis:

@@ -41,6 +41,17 @@ describe('countParams', () => {
     expect(countParams({ ...gpt2, lmHeadBias: true }).total).toBe(tied + 50257);
   });
 
+  it('counts a head projection: d² (+ d bias) (+ its norm), as BERT’s MLM transform', () => {
+    const tied = countParams(gpt2).total;
+    expect(countParams({ ...gpt2, lmHeadProjection: 'dense' }).total).toBe(tied + 768 * 768);
+    expect(
+      countParams({ ...gpt2, lmHeadProjection: 'dense-bias', lmHeadProjectionNorm: true }).total,
+    ).toBe(tied + 768 * 768 + 768 + 2 * 768);
+    expect(countParams({ ...gpt2, lmHeadProjection: 'dense' }).nonEmbedding).toBe(
+      countParams(gpt2).nonEmbedding + 768 * 768,
+    );
+  });
+
   it('counts grouped-query attention with k, v of width K·headDim', () => {
     const base = {
       vocabSize: 100,

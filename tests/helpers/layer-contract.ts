@@ -14,11 +14,19 @@ export interface InputSpec {
   mask?: boolean;
 }
 
+type Callable = tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
+
 export interface LayerContract {
   create: () => tf.layers.Layer;
   inputs: InputSpec[];
   outputShape: number[];
   trainableWeights: number;
+  /** How the layer is called on its inputs (heads: through their embedding). Default `layer.apply`. */
+  call?: (layer: tf.layers.Layer, inputs: Callable) => Callable;
+  /** Rebuilds the layer from its config (heads: with their embedding). Default `fromConfig`. */
+  revive?: (layer: tf.layers.Layer, config: tf.serialization.ConfigDict) => tf.layers.Layer;
+  /** Trainable weights of a model around the layer. Default `trainableWeights`. */
+  modelTrainableWeights?: number;
 }
 
 function makeInput(spec: InputSpec, seed: number): tf.Tensor {
@@ -56,11 +64,12 @@ async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts
 }
 
 export async function expectLayerContract(contract: LayerContract): Promise<void> {
+  const call = contract.call ?? ((l: tf.layers.Layer, x: Callable) => l.apply(x));
   const layer = contract.create();
   const inputs = makeInputs(contract);
 
   // Output shape and weights.
-  const output = layer.apply(inputs) as tf.Tensor;
+  const output = call(layer, inputs) as tf.Tensor;
   expect(output.shape).toEqual(contract.outputShape);
   expect(layer.trainableWeights.length).toBe(contract.trainableWeights);
   const values = output.dataSync();
@@ -69,18 +78,21 @@ export async function expectLayerContract(contract: LayerContract): Promise<void
   // Config round-trip: same config, same output with the same weights.
   const cls = layer.constructor as tf.serialization.SerializableConstructor<tf.layers.Layer>;
   const config = layer.getConfig();
-  const copy = cls.fromConfig(cls, JSON.parse(JSON.stringify(config)));
+  const serialized = JSON.parse(JSON.stringify(config));
+  const copy = contract.revive
+    ? contract.revive(layer, serialized)
+    : cls.fromConfig(cls, serialized);
   expect(copy.getConfig()).toEqual(config);
-  copy.apply(inputs);
+  call(copy, inputs);
   copy.setWeights(layer.getWeights());
-  const copied = copy.apply(inputs) as tf.Tensor;
+  const copied = call(copy, inputs) as tf.Tensor;
   expect(Array.from(copied.dataSync())).toEqual(Array.from(values));
   tf.dispose([copied, output]);
 
   // One optimizer step lowers a loss.
   const target = tf.randomNormal(contract.outputShape, 0, 1, 'float32', 99);
   const loss = () =>
-    tf.mean(tf.square(tf.sub(layer.apply(inputs) as tf.Tensor, target))) as tf.Scalar;
+    tf.mean(tf.square(tf.sub(call(layer, inputs) as tf.Tensor, target))) as tf.Scalar;
   const optimizer = tf.train.sgd(0.1);
   const before = tf.tidy(() => loss().dataSync()[0] as number);
   tf.dispose(optimizer.minimize(loss, true) ?? undefined);
@@ -91,7 +103,7 @@ export async function expectLayerContract(contract: LayerContract): Promise<void
   const step = () => tf.dispose(optimizer.minimize(loss, true) ?? undefined);
   step();
   const tensorsBefore = tf.memory().numTensors;
-  tf.dispose(layer.apply(inputs) as tf.Tensor);
+  tf.dispose(call(layer, inputs) as tf.Tensor);
   step();
   step();
   expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -103,7 +115,8 @@ export async function expectLayerContract(contract: LayerContract): Promise<void
     tf.input({ shape: spec.shape.slice(1), dtype: spec.dtype ?? 'float32' }),
   );
   const fresh = contract.create();
-  const out = fresh.apply(
+  const out = call(
+    fresh,
     symbolic.length === 1 ? (symbolic[0] as tf.SymbolicTensor) : symbolic,
   ) as tf.SymbolicTensor;
   expect(out.shape.slice(1)).toEqual(contract.outputShape.slice(1));
@@ -121,7 +134,9 @@ export async function expectLayerContract(contract: LayerContract): Promise<void
   expect(losses[1] as number).toBeLessThan(losses[0] as number);
 
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(await saveToMemory(model)));
-  expect(loaded.trainableWeights.length).toBe(contract.trainableWeights);
+  expect(loaded.trainableWeights.length).toBe(
+    contract.modelTrainableWeights ?? contract.trainableWeights,
+  );
   const original = model.predict(x) as tf.Tensor;
   const restored = loaded.predict(x) as tf.Tensor;
   expect(Array.from(restored.dataSync())).toEqual(Array.from(original.dataSync()));

@@ -31,6 +31,30 @@ describe('initializers', () => {
     );
   });
 
+  it('orthogonal has orthonormal columns (tall) or rows (wide), times the gain', () => {
+    const tall = orthogonal({ seed: 5 }).apply([12, 5]);
+    expectClose(tf.matMul(tall, tall, true, false), tf.eye(5).arraySync(), 1e-5);
+    const wide = orthogonal({ seed: 6 }).apply([5, 12]);
+    expectClose(tf.matMul(wide, wide, false, true), tf.eye(5).arraySync(), 1e-5);
+    expect(() => orthogonal().apply([4])).toThrow(
+      '[orthogonal] needs a shape of rank ≥ 2, got [4]',
+    );
+  });
+
+  it('orthogonal is rotation-invariant in law: the first entry of a 2×2 draw is cos θ, θ uniform', () => {
+    // For a Haar 2×2 rotation/reflection, w[0][0] = cos θ with θ uniform: E[w00²] = 1/2, E[w00⁴] = 3/8.
+    let second = 0;
+    let fourth = 0;
+    const draws = 2000;
+    for (let s = 1; s <= draws; s++) {
+      const w00 = orthogonal({ seed: s }).apply([2, 2]).dataSync()[0] as number;
+      second += w00 ** 2 / draws;
+      fourth += w00 ** 4 / draws;
+    }
+    expect(second).toBeCloseTo(0.5, 1);
+    expect(fourth).toBeCloseTo(0.375, 1);
+  });
+
   it('orthogonal gives WᵀW = gain²·I', () => {
     const w = orthogonal({ gain: 2, seed: 4 }).apply([16, 16]);
     expectClose(tf.matMul(w, w, true, false), tf.mul(tf.eye(16), 4).arraySync(), 1e-4);
@@ -40,7 +64,7 @@ describe('initializers', () => {
     ['TiedNormal', tiedNormal({ vocabSize: 100, hiddenSize: 8, seed: 5 })],
     ['ScaledResidual', scaledResidual({ std: 0.02, numLayers: 3 })],
     ['RandomNormal', normal({ std: 0.1, seed: 6 })],
-    ['Orthogonal', orthogonal({ gain: 1.5 })],
+    ['tiedformer>Orthogonal', orthogonal({ gain: 1.5 })],
   ])('%s serializes and deserializes to the same initializer', (className, init) => {
     const spec = serializeInitializer(init);
     expect(spec.className).toBe(className);

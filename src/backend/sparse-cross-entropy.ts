@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Mean softmax cross-entropy with integer labels, in nats:
+ * `mean_t( logsumexp(z_t) − z_t[label_t] )`.
+ *
+ * Fused: the gradient with respect to the logits is `(softmax(z) − onehot(label)) / T`,
+ * computed in one custom gradient, so no one-hot `[tokens, vocab]` tensor is built in the
+ * forward pass and no `gather` gradient (missing on wasm) is needed. Labels are range-checked.
+ *
+ * @param labels - int32 labels, shape `[...]`.
+ * @param logits - float32 logits, shape `[..., vocabSize]`.
+ * @returns A scalar: the mean loss over all labels.
+ * @throws RangeError if shapes disagree, labels are not int32, or a label is outside `[0, vocabSize)`.
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { sparseSoftmaxCrossEntropy } from 'tiedformer';
+ * const logits = tf.zeros([2, 3, 10]);
+ * const labels = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+ * sparseSoftmaxCrossEntropy(labels, logits); // ln 10 ≈ 2.3026
+ * ```
+ */
+export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  const vocabSize = logits.shape[logits.rank - 1] as number;
+  const owner = '[sparseSoftmaxCrossEntropy]';
+  if (labels.dtype !== 'int32')
+    throw new RangeError(`${owner} labels must be int32, got ${labels.dtype}`);
+  if (labels.rank !== logits.rank - 1 || labels.shape.some((n, i) => n !== logits.shape[i])) {
+    throw new RangeError(
+      `${owner} labels [${labels.shape}] must match logits [${logits.shape}] without its last axis`,
+    );
+  }
+  const ids = labels.dataSync();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (id < 0 || id >= vocabSize)
+      throw new RangeError(`${owner} label ${id} at flat index ${i} is outside [0, ${vocabSize})`);
+  }
+  const count = ids.length;
+  // Flat positions t·n + label_t of the target logits, from the labels already read back.
+  const positions = new Int32Array(count);
+  for (let t = 0; t < count; t++) positions[t] = t * vocabSize + (ids[t] as number);
+  const loss = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
+    const flatLabels = tf.reshape(labels, [count]);
+    const flat = tf.reshape(z, [count, vocabSize]); // [T, n]
+    const logSumExp = tf.logSumExp(flat, -1); // [T]
+    // z[t, label_t] through a flat gather: no gradient is taken through it.
+    const picked = tf.gather(tf.reshape(flat, [-1]), tf.tensor1d(positions, 'int32')); // [T]
+    save([flat, logSumExp, flatLabels]);
+    return {
+      value: tf.mean(tf.sub(logSumExp, picked)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedFlat, savedLse, savedLabels] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const probs = tf.exp(tf.sub(savedFlat, tf.expandDims(savedLse, -1))); // softmax, [T, n]
+        const grad = tf.sub(probs, tf.oneHot(savedLabels, vocabSize));
+        return tf.reshape(tf.mul(grad, tf.div(dy, count)), z.shape);
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return loss(logits) as tf.Scalar;
+}

@@ -1,0 +1,1 @@
+export { fileSystem, registerFileSystemRouter } from './file-system.js';

@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { recommendedTiedStd } from '../analysis/initial-loss.js';
+import { resolveModelConfig } from '../analysis/model-config.js';
+import { fail, oneOf, positiveInteger, positiveNumber } from '../analysis/validation.js';
+import { OrthoProjectionHead } from '../heads/ortho-projection-head.js';
+import { ShuffledTiedHead } from '../heads/shuffled-tied-head.js';
+import { TiedLMHead } from '../heads/tied-lm-head.js';
+import { UntiedLMHead } from '../heads/untied-lm-head.js';
+import { normal } from '../init/normal.js';
+import { RMSNorm } from '../layers/rms-norm.js';
+import { TokenEmbedding } from '../layers/token-embedding.js';
+import { TransformerBlock } from '../layers/transformer-block.js';
+import { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
+
+/**
+ * Builds a decoder-only language model from tiedformer's layers:
+ *
+ * `ids → TokenEmbedding → L × TransformerBlock (pre-norm, causal) → RMSNorm → head → logits`
+ *
+ * Input: int32 token ids `[batch, seqLen]`; output: logits `[batch, seqLen, vocabSize]`.
+ * The head is a {@link TiedLMHead}, {@link ShuffledTiedHead}, {@link OrthoProjectionHead}
+ * (each reusing the embedding's `E`) or an {@link UntiedLMHead}. The model trains with
+ * `model.fit` or a custom loop (see {@link sparseSoftmaxCrossEntropy}), saves and loads with
+ * any tfjs IO handler, and `model.countParams()` equals
+ * `countParams(causalLMConfig(opts)).total`.
+ *
+ * @param opts - Sizes, head design and init (see {@link CausalLMOptions}).
+ * @returns The tfjs model.
+ * @throws RangeError on invalid options, naming the option and value.
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { createCausalLM, sparseSoftmaxCrossEntropy } from 'tiedformer';
+ * const model = createCausalLM({
+ *   vocabSize: 1000, hiddenSize: 64, numLayers: 2, numHeads: 4, intermediateSize: 256,
+ *   head: 'shuffled', seed: 1,
+ * });
+ * const tokens = tf.randomUniformInt([4, 33], 0, 1000);
+ * const inputs = tokens.slice([0, 0], [4, 32]);
+ * const targets = tokens.slice([0, 1], [4, 32]);
+ * const optimizer = tf.train.adam(1e-3);
+ * optimizer.minimize(() => sparseSoftmaxCrossEntropy(targets, model.apply(inputs) as tf.Tensor));
+ * ```
+ */
+export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
+  const owner = 'createCausalLM';
+  if (typeof opts !== 'object' || opts === null)
+    fail(owner, `expected an options object, got ${String(opts)}`);
+  // The analysis module validates the sizes and their relations (divisibility, GQA).
+  resolveModelConfig(causalLMConfig(opts), owner);
+  const head = oneOf(owner, 'head', opts.head, ['tied', 'shuffled', 'ortho', 'untied'] as const);
+  const { vocabSize, hiddenSize, numLayers } = opts;
+  const embeddingStd =
+    opts.embeddingStd === 'recommended'
+      ? recommendedTiedStd(vocabSize, hiddenSize)
+      : positiveNumber(owner, 'embeddingStd', opts.embeddingStd ?? 0.02);
+  const initStd = positiveNumber(owner, 'initStd', opts.initStd ?? 0.02);
+  const seqLen = opts.seqLen == null ? null : positiveInteger(owner, 'seqLen', opts.seqLen);
+  if (opts.shuffle !== undefined && head !== 'shuffled')
+    fail(owner, `shuffle only applies to head 'shuffled', got head '${head}'`);
+  if (opts.logitSoftCap !== undefined && head !== 'tied')
+    fail(owner, `logitSoftCap only applies to head 'tied', got head '${head}'`);
+  const seed = opts.seed === undefined ? {} : { seed: opts.seed };
+
+  const embedding = new TokenEmbedding({
+    name: 'token_embedding',
+    vocabSize,
+    hiddenSize,
+    embeddingsInitializer: normal({ std: embeddingStd, ...seed }),
+  });
+  const ids = tf.input({ shape: [seqLen], dtype: 'int32', name: 'token_ids' });
+  let hidden = embedding.apply(ids) as tf.SymbolicTensor;
+  for (let i = 0; i < numLayers; i++) {
+    hidden = new TransformerBlock({
+      name: `block_${i}`,
+      numHeads: opts.numHeads,
+      ...(opts.numKeyValueHeads === undefined ? {} : { numKeyValueHeads: opts.numKeyValueHeads }),
+      intermediateSize: opts.intermediateSize,
+      activation: opts.activation ?? 'gelu',
+      causal: true,
+      useBias: opts.useBias ?? false,
+      dropout: opts.dropout ?? 0,
+      rotary: opts.rotary ?? true,
+      initStd,
+      residualInit: opts.residualInit ?? 'scaled',
+      numLayers,
+      ...(opts.seed === undefined ? {} : { seed: opts.seed + 1000 * (i + 1) }),
+    }).apply(hidden) as tf.SymbolicTensor;
+  }
+  hidden = new RMSNorm({ name: 'final_norm' }).apply(hidden) as tf.SymbolicTensor;
+
+  const useBias = opts.headBias ?? false;
+  const headLayer =
+    head === 'tied'
+      ? new TiedLMHead({
+          name: 'lm_head',
+          embedding,
+          useBias,
+          ...(opts.logitSoftCap === undefined ? {} : { logitSoftCap: opts.logitSoftCap }),
+        })
+      : head === 'shuffled'
+        ? new ShuffledTiedHead({
+            name: 'lm_head',
+            embedding,
+            shuffle: opts.shuffle ?? 'swap-halves',
+          })
+        : head === 'ortho'
+          ? new OrthoProjectionHead({ name: 'lm_head', embedding, ...seed })
+          : new UntiedLMHead({
+              name: 'lm_head',
+              vocabSize,
+              useBias,
+              kernelInitializer: normal({ std: initStd, ...seed }),
+            });
+  const logits = headLayer.apply(hidden) as tf.SymbolicTensor;
+  return tf.model({ inputs: ids, outputs: logits, name: opts.name ?? 'causal_lm' });
+}

@@ -1,0 +1,3 @@
+export { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
+export { createCausalLM } from './create-causal-lm.js';
+export { type GenerateOptions, generate } from './generate.js';
