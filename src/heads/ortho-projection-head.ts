@@ -122,6 +122,7 @@ export class OrthoProjectionHead extends TiedHeadBase {
     });
   }
 
+  /** The constructor arguments, with the embedding as `{ name }`. */
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),

@@ -106,6 +106,7 @@ export class ShuffledTiedHead extends TiedHeadBase {
     });
   }
 
+  /** The constructor arguments, with the embedding as `{ name }`. */
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),

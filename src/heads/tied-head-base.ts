@@ -19,7 +19,13 @@ export interface TiedHeadArgs extends LayerArgs {
    * saved config holds it) `{ name }` or its name, resolved when the head is applied to a
    * tensor computed from that layer.
    */
-  embedding: TokenEmbedding | { name: string } | string;
+  embedding:
+    | TokenEmbedding
+    | {
+        /** Name of the TokenEmbedding layer. */
+        name: string;
+      }
+    | string;
 }
 
 /**
@@ -105,6 +111,7 @@ export abstract class TiedHeadBase extends BaseLayer {
     return [...shape.slice(0, -1), this.embedding.vocabSize];
   }
 
+  /** The constructor arguments, with the embedding as `{ name }`. */
   override getConfig(): tf.serialization.ConfigDict {
     // As { name }: tfjs re-cases every string value of a saved config except under `name`.
     return { ...super.getConfig(), embedding: { name: this.embeddingName } };

@@ -87,6 +87,7 @@ export class TiedLMHead extends TiedHeadBase {
     });
   }
 
+  /** The constructor arguments, with the embedding as `{ name }`. */
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
