@@ -144,16 +144,13 @@ export async function expectTieIntegrity(opts: CausalLMOptions): Promise<void> {
     let lookupMoved = false;
     for (let b = 0; b < 2; b++) {
       for (let t = 0; t < 6; t++) {
-        expect((after[b]?.[t] as number[])[readRow]).not.toBeCloseTo(
-          (before[b]?.[t] as number[])[readRow] as number,
-          4,
-        );
-        if (ids[b]?.[t] === readRow)
+        const rowBefore = (before[b] as number[][])[t] as number[];
+        const rowAfter = (after[b] as number[][])[t] as number[];
+        expect(rowAfter[readRow]).not.toBeCloseTo(rowBefore[readRow] as number, 4);
+        if ((ids[b] as number[])[t] === readRow) {
           lookupMoved ||=
-            Math.abs(
-              ((after[b]?.[t] as number[])[other] as number) -
-                ((before[b]?.[t] as number[])[other] as number),
-            ) > 1e-4;
+            Math.abs((rowAfter[other] as number) - (rowBefore[other] as number)) > 1e-4;
+        }
       }
     }
     expect(lookupMoved).toBe(true);
@@ -180,6 +177,7 @@ export async function expectTieIntegrity(opts: CausalLMOptions): Promise<void> {
   };
   const direct = trainLosses(model);
   const roundTrip = trainLosses(reloaded);
-  direct.forEach((loss, i) => expect(Math.abs(loss - (roundTrip[i] as number))).toBeLessThan(1e-5));
+  for (const [i, loss] of direct.entries())
+    expect(Math.abs(loss - (roundTrip[i] as number))).toBeLessThan(1e-5);
   expect(direct[2] as number).toBeLessThan(direct[0] as number); // the same batch, two steps later
 }

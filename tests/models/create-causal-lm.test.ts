@@ -57,9 +57,9 @@ describe('createCausalLM', () => {
   it('is reproducible with a seed', () => {
     const a = createCausalLM(smallModelOptions('ortho', { seed: 9 })).getWeights();
     const b = createCausalLM(smallModelOptions('ortho', { seed: 9 })).getWeights();
-    a.forEach((w, i) =>
-      expect(Array.from(w.dataSync())).toEqual(Array.from((b[i] as tf.Tensor).dataSync())),
-    );
+    for (const [i, w] of a.entries()) {
+      expect(Array.from(w.dataSync())).toEqual(Array.from((b[i] as tf.Tensor).dataSync()));
+    }
   });
 
   it.each([
