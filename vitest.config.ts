@@ -11,6 +11,10 @@ const tfjsSuites = [
   'tests/backend/**/*.test.ts',
   'tests/init/**/*.test.ts',
   'tests/layers/**/*.test.ts',
+  'tests/heads/**/*.test.ts',
+  'tests/models/**/*.test.ts',
+  'tests/diagnostics/**/*.test.ts',
+  'tests/io/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -34,9 +34,9 @@ export interface CausalLMOptions {
   head: 'tied' | 'shuffled' | 'ortho' | 'untied';
   /** Permutation of the shuffled head. Default `'swap-halves'`. */
   shuffle?: ShuffleSpec;
-  /** Std of the embedding init, or `'recommended'` for `ln(n)/d`. Default `0.02`. */
+  /** Std of the embedding init (and of an untied head's matrix, drawn like `E`), or `'recommended'` for `ln(n)/d`. Default `0.02`. */
   embeddingStd?: number | 'recommended';
-  /** Std of every other matrix (and of an untied head). Default `0.02`. */
+  /** Std of the trunk's matrices (attention, FFN). Default `0.02`. */
   initStd?: number;
   /** Init of the residual branches' output projections. Default `'scaled'` (GPT-2's σ/√(2L)). */
   residualInit?: ResidualInit;

@@ -110,7 +110,7 @@ export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
               name: 'lm_head',
               vocabSize,
               useBias,
-              kernelInitializer: normal({ std: initStd, ...seed }),
+              kernelInitializer: normal({ std: embeddingStd, ...seed }), // drawn like E, so heads compare at one σ
             });
   const logits = headLayer.apply(hidden) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: logits, name: opts.name ?? 'causal_lm' });
