@@ -39,8 +39,8 @@ const option = (name: string, fallback: number) => {
 const hiddenSize = 128;
 const seqLen = 32;
 const batchSize = 16;
-const steps = option('steps', full ? 600 : 150);
-const evalEvery = Math.max(1, option('eval-every', full ? 60 : 15));
+const steps = option('steps', full ? 600 : 100);
+const evalEvery = Math.max(1, option('eval-every', full ? 60 : 10));
 const learningRate = option('lr', 2e-3);
 // GPT-2 small's self logit d·σ = 768 × 0.02 = 15.4, at this model's d (see the note printed below).
 const baseStd = option('std', 15.36 / hiddenSize);
@@ -98,7 +98,7 @@ const optionsOf = (v: Variant): CausalLMOptions => ({
 const validation = tiledWindows(
   corpus.validation,
   seqLen + 1,
-  option('validation-windows', full ? 1024 : 256),
+  option('validation-windows', full ? 1024 : 128),
 );
 
 // 1. Predicted and measured initial loss.
