@@ -3,6 +3,7 @@
 // with model.fit, and a save → load round-trip.
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
+import { saveToMemory } from './save-to-memory.js';
 
 export interface InputSpec {
   /** Shape including the batch axis. */
@@ -50,17 +51,6 @@ function makeInput(spec: InputSpec, seed: number): tf.Tensor {
 function makeInputs(contract: LayerContract, seed = 1): tf.Tensor | tf.Tensor[] {
   const tensors = contract.inputs.map((spec, i) => makeInput(spec, seed + i));
   return tensors.length === 1 ? (tensors[0] as tf.Tensor) : tensors;
-}
-
-async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts as tf.io.ModelArtifacts;
 }
 
 export async function expectLayerContract(contract: LayerContract): Promise<void> {

@@ -14,20 +14,10 @@ import { registerFileSystemRouter } from '../../src/io/file-system.js';
 import { TokenEmbedding } from '../../src/layers/token-embedding.js';
 import { type CausalLMOptions, causalLMConfig } from '../../src/models/causal-lm-options.js';
 import { createCausalLM } from '../../src/models/create-causal-lm.js';
+import { saveToMemory } from './save-to-memory.js';
 
 const embeddingOf = (model: tf.LayersModel) =>
   model.layers.find((l) => l instanceof TokenEmbedding) as TokenEmbedding;
-
-async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts as tf.io.ModelArtifacts;
-}
 
 export function smallModelOptions(
   head: CausalLMOptions['head'],

@@ -7,6 +7,7 @@ import { type ScaledResidual, scaledResidual } from '../../src/init/scaled-resid
 import { type TiedNormal, tiedNormal } from '../../src/init/tied-normal.js';
 import { TokenEmbedding } from '../../src/layers/token-embedding.js';
 import { expectClose } from '../helpers/reference.js';
+import { saveToMemory } from '../helpers/save-to-memory.js';
 
 const std = (t: tf.Tensor) => Math.sqrt(tf.mean(tf.square(t)).dataSync()[0] as number);
 
@@ -87,14 +88,8 @@ describe('initializers', () => {
       inputs: ids,
       outputs: dense.apply(embedding.apply(ids)) as tf.SymbolicTensor,
     });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const artifacts = await saveToMemory(model);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     const loadedEmbedding = loaded.layers.find(
       (l) => l instanceof TokenEmbedding,
     ) as TokenEmbedding;

@@ -6,6 +6,7 @@ import { RMSNorm } from '../../src/layers/rms-norm.js';
 import { TokenEmbedding } from '../../src/layers/token-embedding.js';
 import { expectLayerContract } from '../helpers/layer-contract.js';
 import { expectClose } from '../helpers/reference.js';
+import { saveToMemory } from '../helpers/save-to-memory.js';
 
 /**
  * An independent lookup to differentiate: tfjs' gather on cpu (the reference the issue names);
@@ -99,15 +100,9 @@ describe('TokenEmbedding', () => {
     await model.fit(x, y, { epochs: 1, verbose: 0 });
     expect(embedding.embeddings.read().dataSync()).not.toEqual(before);
 
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
+    const artifacts = await saveToMemory(model);
     expect(artifacts?.weightSpecs?.filter((s) => s.name.endsWith('/embeddings'))).toHaveLength(1);
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     const loadedEmbedding = loaded.layers.find(
       (l) => l instanceof TokenEmbedding,
     ) as TokenEmbedding;
