@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { splitBatch } from './split-batch.js';
 
 /**
  * How {@link matMul} issues products: `'auto'` picks per backend (explicit transposes on wasm,
@@ -64,19 +65,37 @@ function swapLastTwo(x: tf.Tensor): tf.Tensor {
 /** tfjs types a custom gradient's inputs loosely; each use below states its own signature. */
 type CustomGradientFunction = Parameters<typeof tf.customGrad>[0];
 
+/**
+ * `a·b` without recording a gradient. Batched operands run as one 2-D product per batch entry
+ * on wasm: tfjs-wasm sends every batched product to a scalar loop (XNNPACK only serves a batch
+ * of one), about 10× slower than the 2-D products plus the split and concat around them.
+ */
+function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (a.rank === 2 || tf.getBackend() !== 'wasm') {
+    return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  }
+  return tf.tidy(() => {
+    const [m, k] = a.shape.slice(-2) as [number, number];
+    const n = b.shape[b.rank - 1] as number;
+    const leftSlices = splitBatch(tf.reshape(a, [-1, m, k])); // each [m, k]
+    const rightSlices = splitBatch(tf.reshape(b, [-1, k, n])); // each [k, n]
+    const products = leftSlices.map((left, i) =>
+      tf.matMul(left as tf.Tensor2D, rightSlices[i] as tf.Tensor2D),
+    );
+    return tf.reshape(tf.concat(products, 0), [...a.shape.slice(0, -1), n]);
+  });
+}
+
 /** `a·b` with no transpose flags in the forward or the backward pass. */
 const plainMatMul = (a: tf.Tensor, b: tf.Tensor): tf.Tensor =>
   tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, y]);
     return {
-      value: tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D),
+      value: product(x, y),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor, tf.Tensor];
         // dX = dY·Yᵀ, dY = Xᵀ·dY, each as a plain product of an explicit transpose.
-        return [
-          tf.matMul(dy as tf.Tensor2D, swapLastTwo(ys) as tf.Tensor2D),
-          tf.matMul(swapLastTwo(xs) as tf.Tensor2D, dy as tf.Tensor2D),
-        ];
+        return [product(dy, swapLastTwo(ys)), product(swapLastTwo(xs), dy)];
       },
     };
   }) as CustomGradientFunction)(a, b);
