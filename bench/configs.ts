@@ -29,3 +29,17 @@ export const CONFIGS: Record<'A' | 'B', BenchConfig> = {
     batchSize: 8,
   },
 };
+
+/** createCausalLM options of a reference configuration (the bench's models and its workers). */
+export function modelOptions(c: BenchConfig, head: 'tied' | 'untied') {
+  return {
+    vocabSize: c.vocabSize,
+    hiddenSize: c.hiddenSize,
+    numLayers: c.numLayers,
+    numHeads: c.numHeads,
+    intermediateSize: 4 * c.hiddenSize,
+    head,
+    rotary: false,
+    seed: 1,
+  } as const;
+}

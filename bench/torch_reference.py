@@ -4,11 +4,17 @@ tiedformer's createCausalLM (pre-norm RMSNorm blocks, causal multi-head attentio
 4d, no biases, final RMSNorm, tied output head, Adam 1e-3), timed the same way: median
 tokens/s over measured steps after warm-up. Prints one JSON object.
 
-Usage: /usr/bin/python3 bench/torch_reference.py --config B --steps 10 --warmup 3 --threads 2
+Usage: /usr/bin/python3 bench/torch_reference.py --config B --steps 10 --warmup 3 [--threads N]
+
+Without --threads, PyTorch runs with its own defaults, as a user would run it. On the bench
+machine those were the fastest: 1 ATen thread while OpenBLAS (libopenblas0-pthread) uses both
+cores inside each product; forcing 2 ATen threads made OpenMP's spinning threads compete with
+OpenBLAS's and cost ~40 %. The bench runs both and keeps the faster.
 """
 import argparse
 import json
 import math
+import os
 import statistics
 import time
 
@@ -68,16 +74,24 @@ class TiedLM(torch.nn.Module):
         return self.norm(x) @ self.embedding.t()
 
 
+def blas_library():
+    """The BLAS shared library this process loaded (Debian picks it through alternatives)."""
+    with open("/proc/self/maps") as maps:
+        names = {os.path.basename(line.split()[-1]) for line in maps if "blas" in line.lower()}
+    return ", ".join(sorted(names)) or "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", default="B", choices=sorted(CONFIGS))
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None, help="ATen threads (default: PyTorch's own)")
     args = parser.parse_args()
     c = CONFIGS[args.config]
     torch.manual_seed(0)
-    torch.set_num_threads(args.threads)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     model = TiedLM(c["vocab"], c["d"], c["layers"], c["heads"])
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     tokens = torch.randint(0, c["vocab"], (c["batch"], c["seq"] + 1))
@@ -99,9 +113,10 @@ def main():
         "tokensPerSecond": c["batch"] * c["seq"] / median,
         "medianStepMs": median * 1000,
         "steps": args.steps,
-        "threads": args.threads,
+        "threads": torch.get_num_threads(),
+        "threadsSetting": "default" if args.threads is None else args.threads,
         "torch": torch.__version__,
-        "blas": torch.__config__.show().count("OpenBLAS") > 0 and "OpenBLAS" or "other",
+        "blas": blas_library(),
     }))
 
 

@@ -7,6 +7,11 @@
  *   npm run bench                                  # every cell
  *   npm run bench -- --config B --backend wasm     # one cell
  *   npm run bench -- --steps 5 --warmup 2          # more or fewer steps
+ *   npm run bench -- --workers 1                   # no data-parallel column
+ *
+ * On wasm it also trains the same model data-parallel on `--workers` worker threads (default:
+ * every core), because tfjs runs wasm on one thread in Node; it checks that those losses equal
+ * the single-process ones.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +19,8 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createCausalLM, setMatMulMode, sparseSoftmaxCrossEntropy } from 'tiedformer';
-import { type BenchConfig, CONFIGS } from './configs.js';
+import { type BenchConfig, CONFIGS, modelOptions } from './configs.js';
+import { DataParallelReplicas } from './data-parallel.js';
 import { naiveModelFrom } from './naive-model.js';
 
 const args = process.argv.slice(2);
@@ -25,6 +31,7 @@ const option = (name: string): string | undefined => {
 const configNames = (option('config') ?? 'A,B').split(',') as ('A' | 'B')[];
 const backends = (option('backend') ?? 'wasm,cpu').split(',');
 const stepsOption = option('steps');
+const workers = Number(option('workers') ?? os.cpus().length);
 const warmupOption = option('warmup');
 
 const median = (xs: number[]) => {
@@ -35,35 +42,13 @@ const median = (xs: number[]) => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-/** Times `step` (one training step returning its loss) and returns tokens/s of the median step. */
-function timeSteps(
-  step: () => tf.Scalar,
-  tokensPerStep: number,
-  warmup: number,
-  steps: number,
-): number {
-  const times: number[] = [];
-  for (let i = 0; i < warmup + steps; i++) {
-    const start = performance.now();
-    const loss = step();
-    loss.dataSync(); // waits for every kernel
-    loss.dispose();
-    if (i >= warmup) times.push(performance.now() - start);
-  }
-  return (tokensPerStep / median(times)) * 1000;
-}
-
-function modelOptions(c: BenchConfig, head: 'tied' | 'untied') {
-  return {
-    vocabSize: c.vocabSize,
-    hiddenSize: c.hiddenSize,
-    numLayers: c.numLayers,
-    numHeads: c.numHeads,
-    intermediateSize: 4 * c.hiddenSize,
-    head,
-    rotary: false,
-    seed: 1,
-  } as const;
+/** Runs `step` (one training step returning its loss) once: tokens/s and the loss. */
+function timeStep(step: () => tf.Scalar, tokensPerStep: number) {
+  const start = performance.now();
+  const lossTensor = step();
+  const loss = lossTensor.dataSync()[0] as number; // waits for every kernel
+  lossTensor.dispose();
+  return { tokensPerSecond: (tokensPerStep / (performance.now() - start)) * 1000, loss };
 }
 
 function batchOf(c: BenchConfig): tf.Tensor2D {
@@ -113,32 +98,41 @@ function pythonWithTorch(): string | undefined {
   return undefined;
 }
 
-function pytorchTokensPerSecond(
+interface PytorchRun {
+  threadsSetting: 'default' | number;
+  threads: number;
+  blas: string;
+  tokensPerSecond: number;
+}
+
+/**
+ * PyTorch on the same model, with its default threading (what a user gets) and with 2 ATen
+ * threads; the faster counts. Undefined when no python3 has torch.
+ */
+function pytorchRuns(
   python: string | undefined,
   c: BenchConfig,
   warmup: number,
   steps: number,
-): number | undefined {
+): PytorchRun[] | undefined {
   if (!python) return undefined;
-  const out = execFileSync(
-    python,
-    [
-      'bench/torch_reference.py',
-      '--config',
-      c.name,
-      '--steps',
-      String(steps),
-      '--warmup',
-      String(warmup),
-      '--threads',
-      '2',
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return (JSON.parse(out.trim().split('\n').at(-1) as string) as { tokensPerSecond: number })
-    .tokensPerSecond;
+  return [[], ['--threads', '2']].map((threads) => {
+    const out = execFileSync(
+      python,
+      [
+        'bench/torch_reference.py',
+        '--config',
+        c.name,
+        '--steps',
+        String(steps),
+        '--warmup',
+        String(warmup),
+        ...threads,
+      ],
+      { encoding: 'utf8' },
+    );
+    return JSON.parse(out.trim().split('\n').at(-1) as string) as PytorchRun;
+  });
 }
 
 interface Cell {
@@ -148,6 +142,8 @@ interface Cell {
   naive: number;
   naiveLookup: string;
   pytorch: number | undefined;
+  pytorchRuns: PytorchRun[] | undefined;
+  parallel: { workers: number; tokensPerSecond: number; maxLossDifference: number } | undefined;
   ratioNaive: number;
   ratioPytorch: number | undefined;
   memory:
@@ -168,7 +164,7 @@ console.log(
     : 'PyTorch column: skipped (no python3 with torch; apt-get install python3-torch)',
 );
 const cells: Cell[] = [];
-const pytorchCache = new Map<string, number | undefined>();
+const pytorchCache = new Map<string, PytorchRun[] | undefined>();
 for (const backend of backends) {
   await tf.setBackend(backend);
   await tf.ready();
@@ -195,32 +191,54 @@ for (const backend of backends) {
     // intermediate, ~8.6 GB here): it gets one measured step, after tiedformer's.
     const oursTimes: number[] = [];
     const naiveTimes: number[] = [];
+    const oursLosses: number[] = [];
     for (let i = 0; i < warmup + steps; i++) {
       setMatMulMode('auto');
-      const a = timeSteps(ours, tokensPerStep, 0, 1);
+      const a = timeStep(ours, tokensPerStep);
+      oursLosses.push(a.loss);
       setMatMulMode('native');
-      const b = slow ? undefined : timeSteps(theirs, tokensPerStep, 0, 1);
+      const b = slow ? undefined : timeStep(theirs, tokensPerStep);
       setMatMulMode('auto');
       if (i >= warmup) {
-        oursTimes.push(a);
-        if (b !== undefined) naiveTimes.push(b);
+        oursTimes.push(a.tokensPerSecond);
+        if (b !== undefined) naiveTimes.push(b.tokensPerSecond);
       }
     }
     if (slow) {
       setMatMulMode('native');
-      naiveTimes.push(timeSteps(theirs, tokensPerStep, 0, 1));
+      naiveTimes.push(timeStep(theirs, tokensPerStep).tokensPerSecond);
       setMatMulMode('auto');
     }
     const tiedformer = median(oursTimes);
     const naiveSpeed = median(naiveTimes);
+    const paramCount = model.countParams();
     optimizer.dispose();
     naiveOptimizer.dispose();
     model.dispose();
     for (const v of naiveVariables) v.dispose();
 
+    // The same training (same init, same batch every step) on several cores.
+    let parallel: Cell['parallel'];
+    if (backend === 'wasm' && workers > 1) {
+      const replicas = await DataParallelReplicas.start(c, backend, workers, paramCount);
+      const ids = tokens.dataSync() as Int32Array;
+      const times: number[] = [];
+      let maxLossDifference = 0;
+      for (let i = 0; i < warmup + steps; i++) {
+        const start = performance.now();
+        const loss = await replicas.step(ids, c.batchSize);
+        const elapsed = performance.now() - start;
+        if (i >= warmup) times.push((tokensPerStep / elapsed) * 1000);
+        maxLossDifference = Math.max(maxLossDifference, Math.abs(loss - (oursLosses[i] as number)));
+      }
+      await replicas.close();
+      parallel = { workers, tokensPerSecond: median(times), maxLossDifference };
+    }
+
     const key = name;
-    if (!pytorchCache.has(key)) pytorchCache.set(key, pytorchTokensPerSecond(python, c, 3, 10));
-    const pytorch = pytorchCache.get(key);
+    if (!pytorchCache.has(key)) pytorchCache.set(key, pytorchRuns(python, c, 3, 10));
+    const runs = pytorchCache.get(key);
+    const pytorch = runs && Math.max(...runs.map((run) => run.tokensPerSecond));
 
     // Bytes do not depend on the backend: measured once per config, on the first backend.
     const measuredBefore = cells.find((cell) => cell.config === name);
@@ -236,6 +254,8 @@ for (const backend of backends) {
       naiveLookup:
         backend === 'wasm' ? 'one-hot matmul (tf.gather has no gradient on wasm)' : 'tf.gather',
       pytorch,
+      pytorchRuns: runs,
+      parallel,
       ratioNaive: tiedformer / naiveSpeed,
       ratioPytorch: pytorch === undefined ? undefined : tiedformer / pytorch,
       memory:
@@ -251,7 +271,7 @@ for (const backend of backends) {
     });
     tokens.dispose();
     console.log(
-      `done: config ${name} on ${backend}: tiedformer ${tiedformer.toFixed(0)} tok/s, naive ${naiveSpeed.toFixed(0)} tok/s, PyTorch ${pytorch === undefined ? 'skipped' : pytorch.toFixed(0)} tok/s`,
+      `done: config ${name} on ${backend}: tiedformer ${tiedformer.toFixed(0)} tok/s${parallel ? ` (${parallel.tokensPerSecond.toFixed(0)} on ${parallel.workers} workers)` : ''}, naive ${naiveSpeed.toFixed(0)} tok/s, PyTorch ${pytorch === undefined ? 'skipped' : pytorch.toFixed(0)} tok/s`,
     );
   }
 }
@@ -272,15 +292,32 @@ const machine = {
 const fmt = (x: number | undefined, digits = 0) =>
   x === undefined ? 'skipped' : x.toFixed(digits);
 const mib = (x: number) => (x / 2 ** 20).toFixed(1);
+const ratio = (x: number | undefined) => (x === undefined ? 'skipped' : `${x.toFixed(2)}×`);
+const blas = cells.find((c) => c.pytorchRuns)?.pytorchRuns?.[0]?.blas ?? 'skipped';
 const table = [
-  `Measured ${machine.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, tfjs ${machine.tfjs}, PyTorch ${machine.pytorch} (2 threads). Median of measured steps after warm-up (cpu, config B: 3 steps; its naive column: 1 step).`,
+  `Measured ${machine.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, tfjs ${machine.tfjs}, PyTorch ${machine.pytorch} (BLAS: ${blas}). Median of measured steps after warm-up (cpu, config B: 3 steps; its naive column: 1 step). PyTorch: the faster of its default threading and 2 ATen threads (both below). Parallel: the same training data-parallel on worker threads (wasm only), one replica per core.`,
   '',
-  '| config | backend | tiedformer tok/s | naive tfjs tok/s | PyTorch tok/s | tiedformer / naive | tiedformer / PyTorch |',
-  '|---|---|---|---|---|---|---|',
-  ...cells.map(
-    (c) =>
-      `| ${c.config} | ${c.backend} | ${fmt(c.tiedformer)} | ${fmt(c.naive)} | ${fmt(c.pytorch)} | ${fmt(c.ratioNaive, 2)}× | ${c.ratioPytorch === undefined ? 'skipped' : `${c.ratioPytorch.toFixed(2)}×`} |`,
-  ),
+  '| config | backend | tiedformer tok/s | naive tfjs tok/s | PyTorch tok/s | tiedformer / naive | tiedformer / PyTorch | parallel tok/s | parallel / PyTorch | parallel vs 1 process: max loss difference |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...cells.map((c) => {
+    const p = c.parallel;
+    const parallelColumns = p
+      ? `${fmt(p.tokensPerSecond)} (${p.workers} workers) | ${ratio(c.pytorch && p.tokensPerSecond / c.pytorch)} | ${p.maxLossDifference.toExponential(1)}`
+      : '— | — | —';
+    return `| ${c.config} | ${c.backend} | ${fmt(c.tiedformer)} | ${fmt(c.naive)} | ${fmt(c.pytorch)} | ${fmt(c.ratioNaive, 2)}× | ${ratio(c.ratioPytorch)} | ${parallelColumns} |`;
+  }),
+  '',
+  'PyTorch by threading (tok/s):',
+  '',
+  '| config | default threading | 2 ATen threads |',
+  '|---|---|---|',
+  ...configNames.flatMap((name) => {
+    const runs = pytorchCache.get(name);
+    if (!runs) return [];
+    const label = (run: PytorchRun) =>
+      `${fmt(run.tokensPerSecond)} (${run.threads} ATen thread${run.threads === 1 ? '' : 's'})`;
+    return `| ${name} | ${runs.map(label).join(' | ')} |`;
+  }),
   '',
   'Memory of a training step (weights + Adam slots persistent; peak during a step), tied vs untied head, measured on the first backend (bytes do not depend on it):',
   '',
@@ -293,13 +330,22 @@ const table = [
   }),
 ].join('\n');
 mkdirSync('bench/results', { recursive: true });
-const stamp = machine.date.slice(0, 10);
+// A partial run (one config or backend) gets its own file, not the full table's.
+const full = configNames.length === 2 && backends.length === 2;
+const stamp = `${machine.date.slice(0, 10)}${full ? '' : `-${configNames.join('')}-${backends.join('-')}`}`;
 writeFileSync(
   `bench/results/train-${stamp}.json`,
   `${JSON.stringify({ machine, cells }, null, 2)}\n`,
 );
 writeFileSync(`bench/results/train-${stamp}.md`, `${table}\n`);
 console.log(`\n${table}\n\nwritten: bench/results/train-${stamp}.json and .md\n`);
+for (const c of cells) {
+  if (c.parallel) {
+    console.log(
+      `PARALLEL config=${c.config} backend=${c.backend} workers=${c.parallel.workers} tiedformer=${fmt(c.parallel.tokensPerSecond)} ratio_pytorch=${c.pytorch === undefined ? 'skipped' : (c.parallel.tokensPerSecond / c.pytorch).toFixed(2)} max_loss_difference=${c.parallel.maxLossDifference.toExponential(1)}`,
+    );
+  }
+}
 for (const c of cells) {
   console.log(
     `RESULT config=${c.config} backend=${c.backend} tiedformer=${fmt(c.tiedformer)} naive=${fmt(c.naive)} pytorch=${fmt(c.pytorch)} ratio_naive=${c.ratioNaive.toFixed(2)} ratio_pytorch=${c.ratioPytorch === undefined ? 'skipped' : c.ratioPytorch.toFixed(2)}`,
