@@ -72,13 +72,15 @@ port.on('message', (message: { tokens: Int32Array; rows: number }) => {
   const averaged: tf.NamedTensorMap = {};
   offset = 0;
   for (const v of variables) {
-    const sum = new Float32Array(v.size);
-    for (let r = 0; r < init.worldSize; r++) {
-      const slot = all.subarray(r * paramCount + offset, r * paramCount + offset + v.size);
-      for (let i = 0; i < v.size; i++) sum[i] = (sum[i] as number) + (slot[i] as number);
-    }
-    for (let i = 0; i < v.size; i++) sum[i] = (sum[i] as number) / init.worldSize;
-    averaged[v.name] = tf.tensor(sum, v.shape);
+    const start = offset;
+    // Summed on the backend: a JS loop over the shared buffer took ~70 ms a step for config B.
+    averaged[v.name] = tf.tidy(() => {
+      const parts = Array.from({ length: init.worldSize }, (_, r) => {
+        const from = r * paramCount + start;
+        return tf.tensor(all.subarray(from, from + v.size), v.shape);
+      });
+      return tf.mul(tf.addN(parts), 1 / init.worldSize);
+    });
     offset += v.size;
   }
   // Nobody overwrites a slot until every replica has read them all.

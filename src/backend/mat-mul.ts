@@ -86,16 +86,44 @@ function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   });
 }
 
-/** `a·b` with no transpose flags in the forward or the backward pass. */
-const plainMatMul = (a: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+/**
+ * `op(a)·op(b)` with a custom gradient made of plain products only. Each gradient is formed
+ * from the operands as given, so a transposed operand is never transposed back (`(bᵀ)ᵀ` is
+ * `b`), and where a gradient can be had two ways the one that transposes fewer elements wins.
+ */
+const plainMatMul = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) =>
   tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, y]);
+    const left = transposeA ? swapLastTwo(x) : x; // op(a): [m, k]
+    const right = transposeB ? swapLastTwo(y) : y; // op(b): [k, n]
     return {
-      value: product(x, y),
+      value: product(left, right),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor, tf.Tensor];
-        // dX = dY·Yᵀ, dY = Xᵀ·dY, each as a plain product of an explicit transpose.
-        return [product(dy, swapLastTwo(ys)), product(swapLastTwo(xs), dy)];
+        // d op(a) = dy·op(b)ᵀ, d op(b) = op(a)ᵀ·dy; op(b)ᵀ is `b` itself when transposeB.
+        const rightT = () => (transposeB ? ys : swapLastTwo(ys)); // op(b)ᵀ: [n, k]
+        const leftT = () => (transposeA ? xs : swapLastTwo(xs)); // op(a)ᵀ: [k, m]
+        let dx: tf.Tensor;
+        if (!transposeA) {
+          dx = product(dy, rightT());
+        } else if (dy.size + (transposeB ? ys.size : 0) <= xs.size + (transposeB ? 0 : ys.size)) {
+          // da = (dy·op(b)ᵀ)ᵀ = op(b)·dyᵀ: transposes dy (and b if transposeB) ...
+          dx = product(transposeB ? swapLastTwo(ys) : ys, swapLastTwo(dy));
+        } else {
+          // ... or the result [k, m] (and b unless transposeB), whichever moves fewer elements.
+          dx = swapLastTwo(product(dy, rightT()));
+        }
+        let dw: tf.Tensor;
+        if (!transposeB) {
+          dw = product(leftT(), dy);
+        } else if (dy.size + (transposeA ? xs.size : 0) <= ys.size + (transposeA ? 0 : xs.size)) {
+          // db = (op(a)ᵀ·dy)ᵀ = dyᵀ·op(a): transposes dy (and a if transposeA) ...
+          dw = product(swapLastTwo(dy), transposeA ? swapLastTwo(xs) : xs);
+        } else {
+          // ... or the result [n, k] (and a unless transposeA), whichever moves fewer elements.
+          dw = swapLastTwo(product(leftT(), dy));
+        }
+        return [dx, dw];
       },
     };
   }) as CustomGradientFunction)(a, b);
@@ -130,9 +158,7 @@ export function matMul(
   if (!prefersExplicitTranspose()) {
     return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
   }
-  return tf.tidy(() =>
-    plainMatMul(transposeA ? swapLastTwo(a) : a, transposeB ? swapLastTwo(b) : b),
-  );
+  return plainMatMul(a, b, transposeA, transposeB);
 }
 
 /**
