@@ -44,15 +44,19 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
   const loss = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
     const flatLabels = tf.reshape(labels, [count]);
     const flat = tf.reshape(z, [count, vocabSize]); // [T, n]
-    const logSumExp = tf.logSumExp(flat, -1); // [T]
+    // One exp over [T, n], kept as the softmax the gradient needs (tf.logSumExp would exp once
+    // here and the gradient a second time).
+    const maxima = tf.max(flat, -1, true); // [T, 1]
+    const exps = tf.exp(tf.sub(flat, maxima)); // [T, n]
+    const sums = tf.sum(exps, -1, true); // [T, 1]
+    const logSumExp = tf.reshape(tf.add(tf.log(sums), maxima), [count]); // [T]
     // z[t, label_t] through a flat gather: no gradient is taken through it.
     const picked = tf.gather(tf.reshape(flat, [-1]), tf.tensor1d(positions, 'int32')); // [T]
-    save([flat, logSumExp, flatLabels]);
+    save([tf.div(exps, sums), flatLabels]);
     return {
       value: tf.mean(tf.sub(logSumExp, picked)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedFlat, savedLse, savedLabels] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const probs = tf.exp(tf.sub(savedFlat, tf.expandDims(savedLse, -1))); // softmax, [T, n]
+        const [probs, savedLabels] = saved as [tf.Tensor, tf.Tensor]; // softmax [T, n], [T]
         const grad = tf.sub(probs, tf.oneHot(savedLabels, vocabSize));
         return tf.reshape(tf.mul(grad, tf.div(dy, count)), z.shape);
       },
