@@ -2,12 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { boolean, oneOf, positiveInteger } from '../analysis/validation.js';
 import { gelu } from '../backend/activations.js';
 import { dense } from '../backend/mat-mul.js';
-import { normal } from '../init/normal.js';
-import {
-  type InitializerSpec,
-  resolveInitializer,
-  serializeInitializer,
-} from '../init/resolve-initializer.js';
+import { ProjectionInitializers } from '../init/projection-initializers.js';
+import type { InitializerSpec } from '../init/resolve-initializer.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
 
 /**
@@ -75,9 +71,7 @@ export class FFN extends BaseLayer {
   readonly activation: FFNActivation;
   /** Whether the matrices have biases. */
   readonly useBias: boolean;
-  private readonly kernelInitializer: ReturnType<typeof resolveInitializer>;
-  private readonly outputInitializer: ReturnType<typeof resolveInitializer>;
-  private readonly outputInitializerGiven: boolean;
+  private readonly initializers: ProjectionInitializers;
   private weightsByName: Record<string, LayerWeight> = {};
 
   /**
@@ -89,15 +83,7 @@ export class FFN extends BaseLayer {
     this.intermediateSize = positiveInteger('FFN', 'intermediateSize', args?.intermediateSize);
     this.activation = oneOf('FFN', 'activation', args.activation ?? 'gelu', ACTIVATIONS);
     this.useBias = boolean('FFN', 'useBias', args.useBias ?? false);
-    this.kernelInitializer = resolveInitializer(
-      'FFN',
-      'kernelInitializer',
-      args.kernelInitializer ?? normal({ std: 0.02 }),
-    );
-    this.outputInitializerGiven = args.outputInitializer !== undefined;
-    this.outputInitializer = args.outputInitializer
-      ? resolveInitializer('FFN', 'outputInitializer', args.outputInitializer)
-      : this.kernelInitializer;
+    this.initializers = new ProjectionInitializers('FFN', args);
   }
 
   /** Whether the activation gates (three matrices). */
@@ -111,9 +97,9 @@ export class FFN extends BaseLayer {
     if (d == null) this.fail(`input needs a known last dimension, got shape [${shape}]`);
     const f = this.intermediateSize;
     const w = this.weightsByName;
-    if (this.gated) w.gate_kernel = this.addParam('gate_kernel', [d, f], this.kernelInitializer);
-    w.up_kernel = this.addParam('up_kernel', [d, f], this.kernelInitializer);
-    w.down_kernel = this.addParam('down_kernel', [f, d], this.outputInitializer);
+    if (this.gated) w.gate_kernel = this.addParam('gate_kernel', [d, f], this.initializers.kernel);
+    w.up_kernel = this.addParam('up_kernel', [d, f], this.initializers.kernel);
+    w.down_kernel = this.addParam('down_kernel', [f, d], this.initializers.output);
     if (this.useBias) {
       if (this.gated) w.gate_bias = this.addParam('gate_bias', [f], tf.initializers.zeros());
       w.up_bias = this.addParam('up_bias', [f], tf.initializers.zeros());
@@ -159,10 +145,7 @@ export class FFN extends BaseLayer {
       intermediateSize: this.intermediateSize,
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      ...(this.outputInitializerGiven
-        ? { outputInitializer: serializeInitializer(this.outputInitializer) }
-        : {}),
+      ...this.initializers.getConfig(),
     };
   }
 }

@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { boolean, positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { dense, matMul } from '../backend/mat-mul.js';
-import { normal } from '../init/normal.js';
-import {
-  type InitializerSpec,
-  resolveInitializer,
-  serializeInitializer,
-} from '../init/resolve-initializer.js';
+import { ProjectionInitializers } from '../init/projection-initializers.js';
+import type { InitializerSpec } from '../init/resolve-initializer.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
 
 /**
@@ -90,9 +86,7 @@ export class MultiHeadAttention extends BaseLayer {
   readonly rotary: boolean;
   /** Base of the rotary frequencies. */
   readonly rotaryBase: number;
-  private readonly kernelInitializer: ReturnType<typeof resolveInitializer>;
-  private readonly outputInitializer: ReturnType<typeof resolveInitializer>;
-  private readonly outputInitializerGiven: boolean;
+  private readonly initializers: ProjectionInitializers;
   private weightsByName: Record<string, LayerWeight> = {};
   private resolvedHeadDim = 0;
   private hiddenSize = 0;
@@ -129,15 +123,7 @@ export class MultiHeadAttention extends BaseLayer {
       args.scale === undefined ? undefined : positiveNumber(owner, 'scale', args.scale);
     this.rotary = boolean(owner, 'rotary', args.rotary ?? false);
     this.rotaryBase = positiveNumber(owner, 'rotaryBase', args.rotaryBase ?? 10000);
-    this.kernelInitializer = resolveInitializer(
-      owner,
-      'kernelInitializer',
-      args.kernelInitializer ?? normal({ std: 0.02 }),
-    );
-    this.outputInitializerGiven = args.outputInitializer !== undefined;
-    this.outputInitializer = args.outputInitializer
-      ? resolveInitializer(owner, 'outputInitializer', args.outputInitializer)
-      : this.kernelInitializer;
+    this.initializers = new ProjectionInitializers(owner, args);
   }
 
   /** Width of one head (known once built, or when given). */
@@ -168,10 +154,10 @@ export class MultiHeadAttention extends BaseLayer {
     const queryWidth = this.numHeads * this.headDim;
     const keyValueWidth = this.numKeyValueHeads * this.headDim;
     const w = this.weightsByName;
-    w.query_kernel = this.addParam('query_kernel', [d, queryWidth], this.kernelInitializer);
-    w.key_kernel = this.addParam('key_kernel', [d, keyValueWidth], this.kernelInitializer);
-    w.value_kernel = this.addParam('value_kernel', [d, keyValueWidth], this.kernelInitializer);
-    w.output_kernel = this.addParam('output_kernel', [queryWidth, d], this.outputInitializer);
+    w.query_kernel = this.addParam('query_kernel', [d, queryWidth], this.initializers.kernel);
+    w.key_kernel = this.addParam('key_kernel', [d, keyValueWidth], this.initializers.kernel);
+    w.value_kernel = this.addParam('value_kernel', [d, keyValueWidth], this.initializers.kernel);
+    w.output_kernel = this.addParam('output_kernel', [queryWidth, d], this.initializers.output);
     if (this.useBias) {
       const zeros = tf.initializers.zeros();
       w.query_bias = this.addParam('query_bias', [queryWidth], zeros);
@@ -303,10 +289,7 @@ export class MultiHeadAttention extends BaseLayer {
       ...(this.scaleArg === undefined ? {} : { scale: this.scaleArg }),
       rotary: this.rotary,
       rotaryBase: this.rotaryBase,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      ...(this.outputInitializerGiven
-        ? { outputInitializer: serializeInitializer(this.outputInitializer) }
-        : {}),
+      ...this.initializers.getConfig(),
     };
   }
 }
