@@ -130,10 +130,10 @@ const plainMatMul = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB
 
 /**
  * Matrix product `op(a)·op(b)` that takes the fastest form on the active backend, forward
- * and backward. On wasm it transposes explicitly and issues plain products (with a custom
- * gradient that does the same), so XNNPACK runs every matmul of a training step; on other
- * backends it is `tf.matMul` with its transpose flags. Operands of rank 3 are batched
- * (equal leading dimension).
+ * and backward. On wasm it transposes explicitly and issues plain 2-D products, one per batch
+ * entry for batched operands (with a custom gradient that does the same), so XNNPACK runs every
+ * matmul of a training step; on other backends it is `tf.matMul` with its transpose flags.
+ * Operands of rank 3 or 4 are batched (equal leading dimensions).
  *
  * @param a - `[m, k]` (or `[k, m]` if `transposeA`), optionally with a batch axis in front.
  * @param b - `[k, n]` (or `[n, k]` if `transposeB`), same batch as `a`.
