@@ -1,53 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
+import { ensureWasmKernel, type WasmHeapBackend } from './wasm-heap.js';
 
-/** The kernel tiedformer registers on the wasm backend for {@link splitBatch}. */
 const KERNEL_NAME = 'TiedformerSplitBatch';
 
-/** What the kernel needs of tfjs-wasm's backend object (public methods of `BackendWasm`). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
-  const candidate = backend as Partial<WasmHeapBackend> | null;
-  return (
-    typeof candidate?.makeOutput === 'function' &&
-    typeof candidate.typedArrayFromHeap === 'function'
-  );
-}
-
-let registered: boolean | undefined;
-
-/**
- * Registers the split kernel on wasm once. Returns false when the wasm backend is not the one
- * tiedformer knows (then callers fall back to `tf.unstack`).
- */
-function ensureKernel(): boolean {
-  if (registered !== undefined) return registered;
-  const backend = tf.findBackend('wasm');
-  if (!isWasmHeapBackend(backend)) return false;
-  tf.registerKernel({
-    kernelName: KERNEL_NAME,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend: kernelBackend }) => {
-      const wasm = kernelBackend as unknown as WasmHeapBackend;
-      const x = inputs.x as tf.TensorInfo;
-      const [count, ...rest] = x.shape;
-      const sliceSize = rest.reduce((a, b) => a * b, 1);
-      const outputs: tf.TensorInfo[] = [];
-      for (let i = 0; i < (count as number); i++) {
-        const out = wasm.makeOutput(rest, x.dtype);
-        // Views are taken after the allocation: a growing wasm heap detaches older views.
-        const source = wasm.typedArrayFromHeap(x);
-        wasm.typedArrayFromHeap(out).set(source.subarray(i * sliceSize, (i + 1) * sliceSize));
-        outputs.push(out);
-      }
-      return outputs;
-    },
-  });
-  registered = true;
-  return true;
+/** Copies each slice of the first axis straight out of the heap into its own tensor. */
+function splitOnHeap(
+  inputs: tf.NamedTensorInfoMap,
+  _attrs: tf.NamedAttrMap,
+  wasm: WasmHeapBackend,
+) {
+  const x = inputs.x as tf.TensorInfo;
+  const [count, ...rest] = x.shape;
+  const sliceSize = rest.reduce((a, b) => a * b, 1);
+  const outputs: tf.TensorInfo[] = [];
+  for (let i = 0; i < (count as number); i++) {
+    const out = wasm.makeOutput(rest, x.dtype);
+    // Views are taken after the allocation: a growing wasm heap detaches older views.
+    const source = wasm.typedArrayFromHeap(x);
+    wasm.typedArrayFromHeap(out).set(source.subarray(i * sliceSize, (i + 1) * sliceSize));
+    outputs.push(out);
+  }
+  return outputs;
 }
 
 /**
@@ -63,7 +36,7 @@ function ensureKernel(): boolean {
  * @internal Used by the wasm matmul path; not part of the public API.
  */
 export function splitBatch(x: tf.Tensor): tf.Tensor[] {
-  if (tf.getBackend() === 'wasm' && ensureKernel()) {
+  if (ensureWasmKernel(KERNEL_NAME, splitOnHeap)) {
     return tf.engine().runKernel(KERNEL_NAME, { x }, {}) as unknown as tf.Tensor[];
   }
   return tf.unstack(x);
