@@ -12,14 +12,15 @@ afterEach(() => {
 describe('fast paths keep the numerics of plain tfjs', () => {
   it('tiedformer and the naive plain-tfjs model give the same losses over 20 Adam steps from one init', () => {
     const spec = { vocabSize: 64, hiddenSize: 16, numLayers: 2, numHeads: 4, intermediateSize: 64 };
-    const model = createCausalLM({
+    const options = {
       ...spec,
       head: 'tied',
       rotary: false,
       embeddingStd: 0.1,
       initStd: 0.1,
       seed: 3,
-    });
+    } as const;
+    const model = createCausalLM(options);
     const naive = naiveModelFrom(model, spec);
     const batches = Array.from(
       { length: 20 },
@@ -55,14 +56,7 @@ describe('fast paths keep the numerics of plain tfjs', () => {
     for (const [i, loss] of ours.entries())
       expect(Math.abs(loss - (theirs[i] as number)), `step ${i}`).toBeLessThan(1e-4);
     // The comparison means something only if training moved the weights.
-    const initial = createCausalLM({
-      ...spec,
-      head: 'tied',
-      rotary: false,
-      embeddingStd: 0.1,
-      initStd: 0.1,
-      seed: 3,
-    });
+    const initial = createCausalLM(options);
     const moved = tf
       .max(tf.abs(tf.sub(model.getWeights()[0] as tf.Tensor, initial.getWeights()[0] as tf.Tensor)))
       .dataSync()[0] as number;
