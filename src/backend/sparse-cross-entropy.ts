@@ -52,11 +52,14 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
     const logSumExp = tf.reshape(tf.add(tf.log(sums), maxima), [count]); // [T]
     // z[t, label_t] through a flat gather: no gradient is taken through it.
     const picked = tf.gather(tf.reshape(flat, [-1]), tf.tensor1d(positions, 'int32')); // [T]
-    save([tf.div(exps, sums), flatLabels]);
+    // The softmax itself is formed in the gradient: a forward pass without a tape (evaluation)
+    // skips the [T, n] division.
+    save([exps, sums, flatLabels]);
     return {
       value: tf.mean(tf.sub(logSumExp, picked)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [probs, savedLabels] = saved as [tf.Tensor, tf.Tensor]; // softmax [T, n], [T]
+        const [savedExps, savedSums, savedLabels] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const probs = tf.div(savedExps, savedSums); // softmax, [T, n]
         const grad = tf.sub(probs, tf.oneHot(savedLabels, vocabSize));
         return tf.reshape(tf.mul(grad, tf.div(dy, count)), z.shape);
       },
