@@ -1,8 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', analysis: 'src/analysis/index.ts' },
+  entry: { index: 'src/index.ts', analysis: 'src/analysis/index.ts', node: 'src/node/index.ts' },
   format: ['esm', 'cjs'],
+  // One copy of each shared module (layers, their class registry) across the entries in both
+  // formats: a model made from the root must be what tiedformer/node's functions receive.
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const alias = {
   'tiedformer/analysis': fileURLToPath(new URL('./src/analysis/index.ts', import.meta.url)),
+  'tiedformer/node': fileURLToPath(new URL('./src/node/index.ts', import.meta.url)),
   tiedformer: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 
@@ -14,7 +15,7 @@ const tfjsSuites = [
   'tests/heads/**/*.test.ts',
   'tests/models/**/*.test.ts',
   'tests/diagnostics/**/*.test.ts',
-  'tests/io/**/*.test.ts',
+  'tests/node/**/*.test.ts',
 ];
 
 export default defineConfig({

@@ -10,10 +10,10 @@ import { expect } from 'vitest';
 import { countParams } from '../../src/analysis/count-params.js';
 import { sparseSoftmaxCrossEntropy } from '../../src/backend/sparse-cross-entropy.js';
 import { verifyTie } from '../../src/diagnostics/verify-tie.js';
-import { registerFileSystemRouter } from '../../src/io/file-system.js';
 import { TokenEmbedding } from '../../src/layers/token-embedding.js';
 import { type CausalLMOptions, causalLMConfig } from '../../src/models/causal-lm-options.js';
 import { createCausalLM } from '../../src/models/create-causal-lm.js';
+import { registerFileSystemRouter } from '../../src/node/file-system.js';
 import { saveToMemory } from './save-to-memory.js';
 
 const embeddingOf = (model: tf.LayersModel) =>

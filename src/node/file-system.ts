@@ -28,7 +28,8 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { createCausalLM, fileSystem } from 'tiedformer';
+ * import { createCausalLM } from 'tiedformer';
+ * import { fileSystem } from 'tiedformer/node';
  * const model = createCausalLM({
  *   vocabSize: 100, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied',
  * });
@@ -99,7 +100,7 @@ export function fileSystem(directory: string): tf.io.IOHandler {
  * @returns `true` if it registered the routers, `false` if `file://` was already handled.
  * @example
  * ```ts
- * import { registerFileSystemRouter } from 'tiedformer';
+ * import { registerFileSystemRouter } from 'tiedformer/node';
  * registerFileSystemRouter();
  * // await model.save('file:///tmp/my-model');
  * ```

@@ -1,1 +1,0 @@
-export { fileSystem, registerFileSystemRouter } from './file-system.js';

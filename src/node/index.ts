@@ -1,0 +1,8 @@
+/**
+ * Node-only helpers of tiedformer (subpath `tiedformer/node`): everything that touches Node's
+ * APIs (`fs`, `path`, worker threads) lives here, so the root entry and `tiedformer/analysis`
+ * bundle for browsers without configuration.
+ *
+ * @module tiedformer/node
+ */
+export { fileSystem, registerFileSystemRouter } from './file-system.js';
