@@ -1,4 +1,42 @@
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
+
+/** Top-level side effects our modules have: registering a class with tfjs' serialization. */
+const REGISTRATION = /\bserialization\.registerClass\(/;
+
+/**
+ * esbuild names every shared chunk `chunk-<hash>`, so `sideEffects` cannot tell a chunk that
+ * registers layers (must be kept) from a pure one (analysis code, droppable). After the build,
+ * chunks that register classes are renamed `registered-<hash>` and every reference to them
+ * (imports, requires, source-map links) is rewritten, so the `sideEffects` globs in
+ * package.json are exact. `scripts/check-dist.mjs` verifies the result.
+ */
+function nameRegisteringChunks(dir: string): void {
+  const files = readdirSync(dir);
+  const renames = new Map<string, string>();
+  for (const file of files) {
+    if (
+      /^chunk-[A-Z0-9]+\.c?js$/.test(file) &&
+      REGISTRATION.test(readFileSync(join(dir, file), 'utf8'))
+    ) {
+      renames.set(file, file.replace(/^chunk-/, 'registered-'));
+    }
+  }
+  if (renames.size === 0) return;
+  for (const file of files) {
+    if (!/\.(c?js|map)$/.test(file)) continue;
+    const path = join(dir, file);
+    const before = readFileSync(path, 'utf8');
+    let after = before;
+    for (const [from, to] of renames) after = after.split(from).join(to);
+    if (after !== before) writeFileSync(path, after);
+  }
+  for (const [from, to] of renames) {
+    renameSync(join(dir, from), join(dir, to));
+    renameSync(join(dir, `${from}.map`), join(dir, `${to}.map`));
+  }
+}
 
 export default defineConfig({
   entry: { index: 'src/index.ts', analysis: 'src/analysis/index.ts', node: 'src/node/index.ts' },
@@ -12,4 +50,7 @@ export default defineConfig({
   target: 'node20',
   // tfjs is a peer: bundling it would give users two copies and two registries of layers.
   external: [/^@tensorflow\//],
+  async onSuccess() {
+    nameRegisteringChunks('dist');
+  },
 });

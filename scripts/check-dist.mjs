@@ -1,0 +1,111 @@
+// Checks the built package (run after `npm run build`):
+// 1. `sideEffects` in package.json is exact: a dist file matches it iff it registers a class
+//    with tfjs (the only top-level side effect our modules have). A file that registers but is
+//    not listed would let a bundler drop layer registration (loading a saved model then fails
+//    with "Unknown layer"); a pure file that is listed keeps dead code (and its @stdlib
+//    imports) in every app.
+// 2. One copy of each class per format: no class is defined in two dist files of one format,
+//    so `instanceof` holds across entries (root, tiedformer/node).
+// 3. Behaviour, in a fresh Node process per format (ESM and CJS each load their own tfjs): a
+//    model made from the root saves through tiedformer/node's fileSystem handler, loads back
+//    as the root's classes, and verifyTie sees the tie in both.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const REGISTRATION = /\bserialization\.registerClass\(/;
+const failures = [];
+
+const globs = pkg.sideEffects.map(
+  (g) =>
+    new RegExp(
+      `^${g
+        .replace(/^\.\//, '')
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')}$`,
+    ),
+);
+const files = readdirSync(dist).filter((f) => /\.c?js$/.test(f));
+console.log('file                              registers  listed in sideEffects');
+for (const file of files) {
+  const registers = REGISTRATION.test(readFileSync(join(dist, file), 'utf8'));
+  const listed = globs.some((g) => g.test(`dist/${file}`));
+  console.log(`${file.padEnd(34)}${String(registers).padEnd(11)}${listed}`);
+  if (registers && !listed) failures.push(`${file} registers classes but sideEffects omits it`);
+  if (!registers && listed) failures.push(`${file} is pure but sideEffects lists it`);
+}
+
+for (const ext of ['.js', '.cjs']) {
+  const definedIn = new Map();
+  for (const file of files.filter(
+    (f) => f.endsWith(ext) && !(ext === '.js' && f.endsWith('.cjs')),
+  )) {
+    for (const [, a, b] of readFileSync(join(dist, file), 'utf8').matchAll(
+      /^(?:var|let|const) (\w+) = (?:\(\w+ = )?class\b|^class (\w+)/gm,
+    )) {
+      const name = a ?? b;
+      definedIn.set(name, [...(definedIn.get(name) ?? []), file]);
+    }
+  }
+  for (const [name, where] of definedIn) {
+    if (where.length > 1) failures.push(`class ${name} is defined in ${where.join(', ')} (${ext})`);
+  }
+  console.log(
+    `${ext}: ${definedIn.size} classes, each defined once: ${[...definedIn.values()].every((w) => w.length === 1)}`,
+  );
+}
+
+const scenario = (load) => `
+${load}
+const dir = require('node:os').tmpdir() + '/tiedformer-check-dist-' + process.pid;
+const model = root.createCausalLM({ vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied' });
+if (!root.verifyTie(model).tied) throw new Error('verifyTie: model from the root is not tied');
+(async () => {
+  await model.save(node.fileSystem(dir));
+  const loaded = await tf.loadLayersModel(node.fileSystem(dir));
+  if (!loaded.layers.some((l) => l instanceof root.TokenEmbedding)) throw new Error('loaded layers are not the root\\'s TokenEmbedding');
+  const report = root.verifyTie(loaded);
+  if (!report.tied) throw new Error('verifyTie after a tiedformer/node round trip: ' + report.reason);
+  require('node:fs').rmSync(dir, { recursive: true, force: true });
+  console.log('ok: root model -> tiedformer/node save/load -> verifyTie tied');
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+const runs = {
+  esm: [
+    '--input-type=module',
+    '-e',
+    scenario(`import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const tf = await import('@tensorflow/tfjs');
+const root = await import('tiedformer');
+const node = await import('tiedformer/node');`),
+  ],
+  cjs: [
+    '-e',
+    scenario(`const tf = require('@tensorflow/tfjs');
+const root = require('tiedformer');
+const node = require('tiedformer/node');`),
+  ],
+};
+for (const [format, args] of Object.entries(runs)) {
+  try {
+    // Package self-reference: `tiedformer` resolves to this package's exports map.
+    const out = execFileSync(process.execPath, args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    console.log(`${format}: ${out.trim().split('\n').pop()}`);
+  } catch (error) {
+    failures.push(`${format}: ${error.stderr || error.message}`);
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\ncheck-dist FAILED:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('check-dist ok');
