@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { idRangeGuard } from './id-range-guard.js';
 
 /**
  * Mean softmax cross-entropy with integer labels, in nats:
@@ -6,15 +7,19 @@ import * as tf from '@tensorflow/tfjs';
  *
  * Fused: the gradient with respect to the logits is `(softmax(z) − onehot(label)) / T`,
  * computed in one custom gradient, so no one-hot `[tokens, vocab]` tensor is built in the
- * forward pass and no `gather` gradient (missing on wasm) is needed. Labels are range-checked.
+ * forward pass and no `gather` gradient (missing on wasm) is needed. Labels are range-checked
+ * without reading them back to JavaScript: on cpu and wasm a label outside `[0, vocabSize)`
+ * throws; on the other backends (webgl, webgpu, tensorflow) it makes the loss NaN.
  *
  * @param labels - int32 labels, shape `[...]`.
  * @param logits - float32 logits, shape `[..., vocabSize]`.
  * @returns A scalar: the mean loss over all labels.
- * @throws RangeError if shapes disagree, labels are not int32, or a label is outside `[0, vocabSize)`.
+ * @throws RangeError if shapes disagree or labels are not int32; on cpu and wasm also if a label
+ * is outside `[0, vocabSize)`.
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
+import { idRangeGuard } from './id-range-guard.js';
  * import { sparseSoftmaxCrossEntropy } from 'tiedformer';
  * const logits = tf.zeros([2, 3, 10]);
  * const labels = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
@@ -31,16 +36,10 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
       `${owner} labels [${labels.shape}] must match logits [${logits.shape}] without its last axis`,
     );
   }
-  const ids = labels.dataSync();
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    if (id < 0 || id >= vocabSize)
-      throw new RangeError(`${owner} label ${id} at flat index ${i} is outside [0, ${vocabSize})`);
-  }
-  const count = ids.length;
-  // Flat positions t·n + label_t of the target logits, from the labels already read back.
-  const positions = new Int32Array(count);
-  for (let t = 0; t < count; t++) positions[t] = t * vocabSize + (ids[t] as number);
+  const count = labels.size;
+  // Range check without a read back to JavaScript (it would stall webgl/webgpu every step):
+  // cpu and wasm throw here; elsewhere a bad label makes the loss NaN.
+  const poison = idRangeGuard('sparseSoftmaxCrossEntropy', 'label', labels, vocabSize);
   const loss = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
     const flatLabels = tf.reshape(labels, [count]);
     const flat = tf.reshape(z, [count, vocabSize]); // [T, n]
@@ -50,13 +49,19 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
     const exps = tf.exp(tf.sub(flat, maxima)); // [T, n]
     const sums = tf.sum(exps, -1, true); // [T, 1]
     const logSumExp = tf.reshape(tf.add(tf.log(sums), maxima), [count]); // [T]
-    // z[t, label_t] through a flat gather: no gradient is taken through it.
-    const picked = tf.gather(tf.reshape(flat, [-1]), tf.tensor1d(positions, 'int32')); // [T]
+    // z[t, label_t] through a flat gather at t·n + label_t: no gradient is taken through it.
+    const positions = tf.add(
+      tf.mul(tf.range(0, count, 1, 'int32'), tf.scalar(vocabSize, 'int32')),
+      flatLabels,
+    );
+    const picked = tf.gather(tf.reshape(flat, [-1]), positions); // [T]
     // The softmax itself is formed in the gradient: a forward pass without a tape (evaluation)
     // skips the [T, n] division.
     save([exps, sums, flatLabels]);
     return {
-      value: tf.mean(tf.sub(logSumExp, picked)),
+      value: poison
+        ? tf.add(tf.mean(tf.sub(logSumExp, picked)), tf.sum(poison))
+        : tf.mean(tf.sub(logSumExp, picked)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedExps, savedSums, savedLabels] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const probs = tf.div(savedExps, savedSums); // softmax, [T, n]
@@ -65,5 +70,7 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
       },
     };
   }) as Parameters<typeof tf.customGrad>[0]);
-  return loss(logits) as tf.Scalar;
+  const value = loss(logits) as tf.Scalar;
+  poison?.dispose();
+  return value;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { embeddingLookup } from '../backend/embedding-lookup.js';
+import { idRangeGuard } from '../backend/id-range-guard.js';
 import { dense } from '../backend/mat-mul.js';
 import { normal } from '../init/normal.js';
 import {
@@ -39,7 +40,9 @@ export interface TokenEmbeddingArgs extends LayerArgs {
  * twice, and what it does follows the dtype of its input.
  *
  * - **int32 ids** `[...]` → rows of `E` `[..., d]` (times `scale`). Ids outside
- *   `[0, vocabSize)` raise an error (tfjs' `gather` would silently read zeros on cpu). The
+ *   `[0, vocabSize)` raise a RangeError on the cpu and wasm backends (checked by their
+ *   gather kernel, without a read back to JavaScript) and turn the rows they touch into NaN
+ *   on the others (webgl, webgpu, tensorflow), which cannot throw without stalling. The
  *   gradient is O(tokens × d) and runs on cpu and wasm (see {@link embeddingLookup}).
  * - **float32 hidden states** `[..., d]` → tied logits `h·Eᵀ` `[..., n]`.
  *
@@ -142,22 +145,14 @@ export class TokenEmbedding extends BaseLayer {
     if (this.checkInput(x.dtype, x.shape)) {
       return tf.tidy(() => dense(x, this.embeddings.read(), true)); // [..., n]
     }
-    this.checkIds(x);
+    // No read back to JavaScript (it would stall webgl/webgpu every step): cpu and wasm
+    // check the range in their gather kernel; elsewhere a bad id turns its rows into NaN.
     return tf.tidy(() => {
-      const rows = embeddingLookup(this.embeddings.read(), x); // [..., d]
+      const poison = idRangeGuard('TokenEmbedding', 'token id', x, this.vocabSize); // [...]
+      const looked = embeddingLookup(this.embeddings.read(), x); // [..., d]
+      const rows = poison ? tf.add(looked, tf.expandDims(poison, -1)) : looked;
       return this.inputScale === 1 ? rows : tf.mul(rows, this.inputScale);
     });
-  }
-
-  /** Reads the ids back to check their range: tfjs' gather does not check on cpu. */
-  private checkIds(ids: tf.Tensor): void {
-    const values = ids.dataSync();
-    for (let i = 0; i < values.length; i++) {
-      const id = values[i] as number;
-      if (id < 0 || id >= this.vocabSize) {
-        this.fail(`token id ${id} at flat index ${i} is outside [0, ${this.vocabSize})`);
-      }
-    }
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {

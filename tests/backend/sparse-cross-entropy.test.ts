@@ -40,7 +40,7 @@ describe('sparseSoftmaxCrossEntropy', () => {
       '[sparseSoftmaxCrossEntropy] labels [3] must match logits [2,5] without its last axis',
     );
     expect(() => sparseSoftmaxCrossEntropy(tf.tensor1d([1, 5], 'int32'), logits)).toThrow(
-      '[sparseSoftmaxCrossEntropy] label 5 at flat index 1 is outside [0, 5)',
+      '[sparseSoftmaxCrossEntropy] label 5 is outside [0, 5)',
     );
   });
 });

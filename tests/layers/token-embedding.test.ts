@@ -190,10 +190,10 @@ describe('TokenEmbedding', () => {
   it('rejects token ids outside [0, vocabSize)', () => {
     const embedding = new TokenEmbedding({ vocabSize: 10, hiddenSize: 4 });
     expect(() => embedding.apply(tf.tensor2d([[1, 10]], [1, 2], 'int32'))).toThrow(
-      '[TokenEmbedding] token id 10 at flat index 1 is outside [0, 10)',
+      '[TokenEmbedding] token id 10 is outside [0, 10)',
     );
     expect(() => embedding.apply(tf.tensor1d([-1], 'int32'))).toThrow(
-      '[TokenEmbedding] token id -1 at flat index 0 is outside [0, 10)',
+      '[TokenEmbedding] token id -1 is outside [0, 10)',
     );
   });
 
