@@ -79,8 +79,9 @@ export async function useFastestBackend(
       // A bare specifier does not resolve in a browser at run time: the page must import it.
       if (browser || specifier === undefined) continue;
       try {
-        // A variable specifier keeps bundlers and TypeScript from requiring the optional peer.
-        await import(/* @vite-ignore */ specifier);
+        // A variable specifier keeps bundlers and TypeScript from requiring the optional peer;
+        // the comments tell Vite and webpack not to warn about it.
+        await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
       } catch {
         continue;
       }
