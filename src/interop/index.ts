@@ -1,0 +1,15 @@
+/**
+ * Interoperability with other ecosystems, platform-neutral (bytes in, bytes out):
+ * safetensors files and the 16-bit float formats of checkpoints.
+ *
+ * @module
+ */
+export {
+  bfloat16ToFloat32,
+  float16ToFloat32,
+  float32ToBfloat16,
+  roundToBfloat16,
+} from './half-precision.js';
+export { readSafetensors } from './read-safetensors.js';
+export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor } from './safetensors-file.js';
+export { type WriteSafetensorsOptions, writeSafetensors } from './write-safetensors.js';
