@@ -18,8 +18,9 @@ cannot tell them from the right answer proves nothing:
   no-unit-offset    (Gemma) RMSNorm × w instead of × (1 + w)
 
 Usage:
-  /usr/bin/python3 scripts/hf_reference.py logits DIR IDS_JSON [--variant NAME]
-      prints {"logits": [[...]]} for each id sequence of IDS_JSON ([[1, 2, 3], [4, 5]])
+  /usr/bin/python3 scripts/hf_reference.py logits DIR IDS_JSON [--variants NAME,NAME]
+      prints {"logits": [...], "controls": {NAME: [...]}}: the logits [seq, vocab] of each id
+      sequence of IDS_JSON ([[1, 2, 3], [4, 5]]), right and under each named control
   /usr/bin/python3 scripts/hf_reference.py fixtures OUT_DIR
       writes torch-initialised checkpoints (F32 and BF16) of each architecture with their
       reference logits and control logits (tests/fixtures/hf/, read by tests/interop/)
@@ -366,10 +367,11 @@ def main(argv):
         make_fixtures(argv[1])
         return
     if len(argv) >= 3 and argv[0] == "logits":
-        variant = argv[argv.index("--variant") + 1] if "--variant" in argv else None
+        variants = argv[argv.index("--variants") + 1].split(",") if "--variants" in argv else []
         config, W = load_dir(argv[1])
         ids = json.loads(argv[2])
-        print(json.dumps({"logits": [forward(config, W, [seq], variant)[0].tolist() for seq in ids]}))
+        run = lambda variant: [forward(config, W, [seq], variant)[0].tolist() for seq in ids]
+        print(json.dumps({"logits": run(None), "controls": {v: run(v) for v in variants}}))
         return
     print(__doc__, file=sys.stderr)
     sys.exit(2)
