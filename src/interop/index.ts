@@ -12,4 +12,8 @@ export {
 } from './half-precision.js';
 export { readSafetensors } from './read-safetensors.js';
 export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor } from './safetensors-file.js';
-export { type WriteSafetensorsOptions, writeSafetensors } from './write-safetensors.js';
+export {
+  type SafetensorsTensorInput,
+  type WriteSafetensorsOptions,
+  writeSafetensors,
+} from './write-safetensors.js';

@@ -252,7 +252,7 @@ describe('readSafetensors: decoding', () => {
     // Shift the whole file by one byte so that no typed-array view of it is aligned.
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
-    for (const input of [bytes, bytes.buffer, shifted.subarray(1)]) {
+    for (const input of [bytes, bytes.buffer as ArrayBuffer, shifted.subarray(1)]) {
       const { tensors } = readSafetensors(input);
       expect([...tensors.keys()]).toEqual(['h', 'b']);
       expect(tensors.get('h')!.dtype).toBe('F16');
