@@ -212,6 +212,8 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFil
   if (!(bytes instanceof Uint8Array)) {
     fail(OWNER, `expected the file's bytes as a Uint8Array or ArrayBuffer, got ${String(bytes)}`);
   }
+  // A plain view: subclasses may redefine slice() (Node's Buffer#slice returns a view, not a copy).
+  bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!HOST_IS_LITTLE_ENDIAN) fail(OWNER, 'big-endian hosts are not supported');
   const size = bytes.byteLength;
   if (size < 8) {
