@@ -8,6 +8,7 @@ from torch: `t.to(torch.bfloat16)` and `t.half()` do the rounding. Run with Debi
 
     apt-get install -y python3-torch
     /usr/bin/python3 scripts/make_safetensors_fixtures.py tests/fixtures/safetensors
+    npx biome format --write tests/fixtures/safetensors   # the JSON, as the repository keeps it
 
 It writes torch-f32.safetensors, torch-bf16.safetensors, torch-f16.safetensors (the same
 tensors in three dtypes) and torch-decoded.json: for each dtype and tensor, the float32 bit
@@ -16,12 +17,25 @@ are written as torch writes them (its vectorised bf16 cast gives 0xffff).
 """
 import json
 import os
+import random
 import struct
 import sys
 
 import torch
 
-torch.manual_seed(20261201)
+# Python's own generator and plain arithmetic, not torch.randn: the values are then the same on
+# every machine (torch's vectorised normal sampler may differ in the last bit across CPUs), so
+# CI can regenerate the files and compare them byte for byte. torch does the casts under test.
+rng = random.Random(20261201)
+
+
+def randn(*shape, scale=1.0):
+    """Roughly normal values (a sum of four uniforms, centred), exactly reproducible."""
+    n = 1
+    for d in shape:
+        n *= d
+    values = [(sum(rng.random() for _ in range(4)) - 2.0) * 1.7320508 * scale for _ in range(n)]
+    return torch.tensor(values, dtype=torch.float32).reshape(*shape)
 
 
 def from_bits(bits):
@@ -32,23 +46,23 @@ def rounding_cases():
     """float32 values that probe bf16 rounding: exact ties, near ties, carries, extremes."""
     bits = []
     for _ in range(64):
-        high = int(torch.randint(0, 0x7F7F, (1,))) << 16  # a finite positive float32 top half
+        high = rng.randrange(0, 0x7F7F) << 16  # a finite positive float32 top half
         for low in (0x8000, 0x7FFF, 0x8001, 0x0000, 0xFFFF, 0x4000, 0xC000):
             bits.append(high | low)
     bits += [0x3F808000, 0x3F818000, 0x3F80FFFF, 0x7F7FFFFF, 0x7F7F8000, 0x7F7F7FFF, 0x00008000,
              0x00018000, 0x00000001, 0x807FFFFF]
     values = from_bits(bits)
-    signs = torch.where(torch.rand(len(bits)) < 0.5, -1.0, 1.0)
-    values = torch.cat([values, values[:64] * signs[:64]])
-    return torch.cat([values, torch.randn(64) * 10.0 ** torch.randint(-30, 30, (64,)).float()])
+    negated = -values[rng.randrange(0, 64) :: 7][:64]  # some of the same cases, negative
+    scales = torch.tensor([10.0 ** rng.randrange(-30, 30) for _ in range(64)])
+    return torch.cat([values, negated, randn(64) * scales])
 
 
 def tensors():
     nan, inf = float("nan"), float("inf")
     return {
-        "model.embed_tokens.weight": torch.randn(16, 8) * 0.02,
-        "model.layers.0.input_layernorm.weight": 1 + 0.1 * torch.randn(8),
-        "model.layers.0.self_attn.q_proj.weight": torch.randn(8, 8) * 0.3,
+        "model.embed_tokens.weight": randn(16, 8, scale=0.02),
+        "model.layers.0.input_layernorm.weight": 1 + randn(8, scale=0.1),
+        "model.layers.0.self_attn.q_proj.weight": randn(8, 8, scale=0.3),
         "rounding": rounding_cases(),
         "scalar": torch.tensor(2.5),
         "empty": torch.zeros(0, 3),

@@ -1,6 +1,6 @@
 /**
  * Interoperability with other ecosystems, platform-neutral (bytes in, bytes out):
- * safetensors files and the 16-bit float formats of checkpoints.
+ * safetensors files, the 16-bit float formats of checkpoints, and Hugging Face tokenizers.
  *
  * @module
  */
@@ -12,6 +12,12 @@ export {
 } from './half-precision.js';
 export { readSafetensors } from './read-safetensors.js';
 export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor } from './safetensors-file.js';
+export {
+  type JsonFileContent,
+  type TextTokenizer,
+  type TokenizerFiles,
+  tokenizerFromFiles,
+} from './tokenizer-from-files.js';
 export {
   type SafetensorsTensorInput,
   type WriteSafetensorsOptions,
