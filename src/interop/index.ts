@@ -1,6 +1,6 @@
 /**
  * Interoperability with other ecosystems, platform-neutral (bytes in, bytes out):
- * safetensors files and the 16-bit float formats of checkpoints.
+ * safetensors files, the 16-bit float formats of checkpoints, and Hugging Face tokenizers.
  *
  * @module
  */
@@ -30,4 +30,14 @@ export {
   type ToHuggingFaceOptions,
   toHuggingFace,
 } from './to-hugging-face.js';
-export { type WriteSafetensorsOptions, writeSafetensors } from './write-safetensors.js';
+export {
+  type JsonFileContent,
+  type TextTokenizer,
+  type TokenizerFiles,
+  tokenizerFromFiles,
+} from './tokenizer-from-files.js';
+export {
+  type SafetensorsTensorInput,
+  type WriteSafetensorsOptions,
+  writeSafetensors,
+} from './write-safetensors.js';

@@ -197,7 +197,7 @@ function decode(bytes: Uint8Array, start: number, entry: Entry): Float32Array {
  * a shape whose size disagrees with its offsets, gaps, overlaps, and a data section that
  * is shorter (truncated file) or longer than the tensors.
  *
- * @param bytes - The whole file.
+ * @param file - The whole file's bytes.
  * @returns The tensors by name, in file order, and the header's metadata.
  * @example
  * ```ts
@@ -207,11 +207,15 @@ function decode(bytes: Uint8Array, start: number, entry: Entry): Float32Array {
  * console.log(tensors.get('model.norm.weight')?.shape, metadata); // [4] { format: 'pt' }
  * ```
  */
-export function readSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFile {
-  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-  if (!(bytes instanceof Uint8Array)) {
-    fail(OWNER, `expected the file's bytes as a Uint8Array or ArrayBuffer, got ${String(bytes)}`);
+export function readSafetensors(file: Uint8Array | ArrayBuffer): SafetensorsFile {
+  if (!(file instanceof Uint8Array) && !(file instanceof ArrayBuffer)) {
+    fail(OWNER, `expected the file's bytes as a Uint8Array or ArrayBuffer, got ${String(file)}`);
   }
+  // A plain view: subclasses may redefine slice() (Node's Buffer#slice returns a view, not a copy).
+  const bytes =
+    file instanceof ArrayBuffer
+      ? new Uint8Array(file)
+      : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   if (!HOST_IS_LITTLE_ENDIAN) fail(OWNER, 'big-endian hosts are not supported');
   const size = bytes.byteLength;
   if (size < 8) {

@@ -23,8 +23,22 @@ export interface WriteSafetensorsOptions {
   metadata?: Record<string, string>;
 }
 
-/** A tensor to write: its shape and its float32 elements in row-major order. */
-type TensorInput = { shape: number[]; data: Float32Array };
+/**
+ * A tensor for {@link writeSafetensors}: its shape and its float32 elements in row-major
+ * order (`data.length` must equal the product of `shape`).
+ *
+ * @example
+ * ```ts
+ * import type { SafetensorsTensorInput } from 'tiedformer';
+ * const weight: SafetensorsTensorInput = { shape: [2, 2], data: new Float32Array([1, 0, 0, 1]) };
+ * ```
+ */
+export interface SafetensorsTensorInput {
+  /** Dimensions, outermost first; `[]` is a scalar. */
+  shape: number[];
+  /** The elements, row-major. */
+  data: Float32Array;
+}
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -63,7 +77,7 @@ function show(value: unknown): string {
  * ```
  */
 export function writeSafetensors(
-  tensors: Map<string, TensorInput> | Record<string, TensorInput>,
+  tensors: Map<string, SafetensorsTensorInput> | Record<string, SafetensorsTensorInput>,
   options: WriteSafetensorsOptions = {},
 ): Uint8Array {
   if (typeof tensors !== 'object' || tensors === null || Array.isArray(tensors)) {

@@ -6,3 +6,4 @@
  * @module tiedformer/node
  */
 export { fileSystem, registerFileSystemRouter } from './file-system.js';
+export { loadTokenizer } from './load-tokenizer.js';

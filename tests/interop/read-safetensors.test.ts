@@ -1,4 +1,5 @@
-import { readSafetensors, writeSafetensors } from 'tiedformer';
+import { readFileSync } from 'node:fs';
+import { float16ToFloat32, readSafetensors, writeSafetensors } from 'tiedformer';
 import { describe, expect, it } from 'vitest';
 
 /** Bytes of a Rust byte-string literal as the reference tests write it (\xNN escapes). */
@@ -252,7 +253,7 @@ describe('readSafetensors: decoding', () => {
     // Shift the whole file by one byte so that no typed-array view of it is aligned.
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
-    for (const input of [bytes, bytes.buffer, shifted.subarray(1)]) {
+    for (const input of [bytes, bytes.buffer as ArrayBuffer, shifted.subarray(1)]) {
       const { tensors } = readSafetensors(input);
       expect([...tensors.keys()]).toEqual(['h', 'b']);
       expect(tensors.get('h')!.dtype).toBe('F16');
@@ -269,10 +270,70 @@ describe('readSafetensors: decoding', () => {
     }
   });
 
+  it("reads a Node Buffer (whose slice() is a view) without picking up its neighbours' bytes", () => {
+    const bytes = writeSafetensors({ w: { shape: [2], data: new Float32Array([1, 2]) } });
+    const pooled = Buffer.from(bytes); // small Buffers share one pooled ArrayBuffer
+    expect(pooled.buffer.byteLength).toBeGreaterThan(bytes.length);
+    expect(readSafetensors(pooled).tensors.get('w')!.data).toEqual(new Float32Array([1, 2]));
+  });
+
   it('returns data that does not alias the input bytes', () => {
     const bytes = writeSafetensors({ w: { shape: [2], data: new Float32Array([1, 2]) } });
     const tensor = readSafetensors(bytes).tensors.get('w')!;
     bytes.fill(0, bytes.length - 8);
     expect([...tensor.data]).toEqual([1, 2]);
+  });
+});
+
+// Files written by PyTorch and torch's own decodings of them:
+// scripts/make_safetensors_fixtures.py (rerun it to regenerate tests/fixtures/safetensors).
+describe('readSafetensors: files written by PyTorch', () => {
+  const dir = new URL('../fixtures/safetensors/', import.meta.url);
+  const decoded = JSON.parse(readFileSync(new URL('torch-decoded.json', dir), 'utf8')) as Record<
+    string,
+    Record<string, number[]>
+  >;
+  const read = (name: string) => readSafetensors(readFileSync(new URL(name, dir)));
+  /** Elements whose float32 bit patterns differ from torch's (NaNs included). */
+  const mismatches = (data: Float32Array, torchBits: number[]) => {
+    const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
+    let count = bits.length === torchBits.length ? 0 : Number.POSITIVE_INFINITY;
+    for (let i = 0; i < bits.length; i++) if (bits[i] !== torchBits[i]) count++;
+    return count;
+  };
+
+  for (const [dtype, file] of [
+    ['F32', 'torch-f32.safetensors'],
+    ['BF16', 'torch-bf16.safetensors'],
+    ['F16', 'torch-f16.safetensors'],
+  ] as const) {
+    it(`decodes ${dtype} exactly as torch's .to(torch.float32) does`, () => {
+      const { tensors, metadata } = read(file);
+      expect(metadata).toEqual({ format: 'pt' });
+      expect([...tensors.keys()].sort()).toEqual(Object.keys(decoded[dtype]!).sort());
+      for (const [name, tensor] of tensors) {
+        expect(tensor.dtype).toBe(dtype);
+        expect({ name, mismatches: mismatches(tensor.data, decoded[dtype]![name]!) }).toEqual({
+          name,
+          mismatches: 0,
+        });
+      }
+      expect(tensors.get('model.embed_tokens.weight')!.shape).toEqual([16, 8]);
+      expect(tensors.get('scalar')!.shape).toEqual([]);
+      expect(tensors.get('empty')!.shape).toEqual([0, 3]);
+    });
+  }
+
+  it('negative controls: the comparison catches one flipped bit and a wrong format', () => {
+    const bytes = new Uint8Array(readFileSync(new URL('torch-bf16.safetensors', dir)));
+    // The file's last byte is the high byte of the last element of "special" (1/3).
+    bytes[bytes.length - 1]! ^= 1;
+    const flipped = readSafetensors(bytes).tensors.get('special')!;
+    expect(mismatches(flipped.data, decoded.BF16!.special!)).toBe(1);
+    // The same bits read as IEEE half instead of bfloat16.
+    const bf16 = read('torch-bf16.safetensors').tensors.get('model.embed_tokens.weight')!;
+    const bits = new Uint16Array(new Uint32Array(bf16.data.buffer).map((u) => u >>> 16));
+    const asHalf = float16ToFloat32(bits);
+    expect(mismatches(asHalf, decoded.BF16!['model.embed_tokens.weight']!)).toBeGreaterThan(100);
   });
 });

@@ -1,4 +1,5 @@
-import { readSafetensors, writeSafetensors } from 'tiedformer';
+import { readFileSync } from 'node:fs';
+import { float32ToBfloat16, readSafetensors, writeSafetensors } from 'tiedformer';
 import { describe, expect, it } from 'vitest';
 
 // Byte vectors spelled out by the reference implementation's own tests:
@@ -285,5 +286,54 @@ describe('writeSafetensors', () => {
     expect(() => writeSafetensors({}, { metadata: { big: 'a'.repeat(100_000_000) } })).toThrow(
       /\[writeSafetensors\] the header would be 100000032 bytes, over the 100000000-byte limit/,
     );
+  });
+});
+
+// Files and decodings written by PyTorch: scripts/make_safetensors_fixtures.py.
+describe('writeSafetensors: against PyTorch', () => {
+  const dir = new URL('../fixtures/safetensors/', import.meta.url);
+  const torchFile = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
+  const decoded = JSON.parse(readFileSync(new URL('torch-decoded.json', dir), 'utf8')) as Record<
+    string,
+    Record<string, number[]>
+  >;
+  const source = () => readSafetensors(torchFile('torch-f32.safetensors')).tensors;
+
+  it('F32: reproduces the torch-written file byte for byte', () => {
+    expect(writeSafetensors(source())).toEqual(torchFile('torch-f32.safetensors'));
+  });
+
+  it("BF16: rounds every element exactly as torch's .to(torch.bfloat16)", () => {
+    const ours = writeSafetensors(source(), { dtype: 'BF16' });
+    const theirs = torchFile('torch-bf16.safetensors');
+    expect(ours.length).toBe(theirs.length);
+    const start = 8 + Number(new DataView(theirs.buffer).getBigUint64(0, true));
+    expect(ours.subarray(0, start)).toEqual(theirs.subarray(0, start)); // the same header
+    const a = new Uint16Array(ours.buffer, start);
+    const b = new Uint16Array(theirs.buffer, theirs.byteOffset + start);
+    const isNaN16 = (h: number) => (h & 0x7f80) === 0x7f80 && (h & 0x7f) !== 0;
+    let differ = 0;
+    let nans = 0;
+    for (let i = 0; i < a.length; i++) {
+      // torch writes NaN as 0xffff, we as the canonical 0x7fc0: both NaN.
+      if (isNaN16(b[i]!)) {
+        nans++;
+        if (!isNaN16(a[i]!)) differ++;
+      } else if (a[i] !== b[i]) differ++;
+    }
+    expect({ differ, nans }).toEqual({ differ: 0, nans: 1 });
+  });
+
+  it('negative control: truncating instead of rounding disagrees with torch', () => {
+    const inputs = source().get('rounding')!.data;
+    const torchBits = decoded.BF16!.rounding!.map((u) => (u >>> 16) & 0xffff);
+    const rounded = float32ToBfloat16(inputs);
+    const truncated = new Uint32Array(inputs.buffer, inputs.byteOffset, inputs.length).map(
+      (u) => u >>> 16,
+    );
+    const count = (bits: ArrayLike<number>) =>
+      torchBits.filter((t, i) => t !== (bits[i]! & 0xffff)).length;
+    expect(count(rounded)).toBe(0);
+    expect(count(truncated)).toBeGreaterThan(200);
   });
 });
