@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import { countParams } from '../analysis/count-params.js';
 import { fail } from '../analysis/validation.js';
 import { verifyTie } from '../diagnostics/verify-tie.js';
-import type { CausalLMOptions } from '../models/causal-lm-options.js';
+import { withZeroInit } from '../layers/zero-init.js';
+import { type CausalLMOptions, causalLMConfig } from '../models/causal-lm-options.js';
 import { createCausalLM } from '../models/create-causal-lm.js';
+import { checkWasmHeap } from './check-wasm-heap.js';
 import type { HuggingFaceConfig } from './hugging-face-architecture.js';
 import { huggingFaceArchitectures } from './hugging-face-architectures.js';
 import { modelWeight } from './model-weight.js';
@@ -126,6 +129,7 @@ export function fromHuggingFace(
     ...(options.seqLen === undefined ? {} : { seqLen: options.seqLen }),
     ...(options.name === undefined ? {} : { name: options.name }),
   };
+  checkWasmHeap(OWNER, countParams(causalLMConfig(opts)).total, tf.getBackend());
   const raw = readTensors(files);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const [name, tensor] of raw) {
@@ -141,7 +145,7 @@ export function fromHuggingFace(
     return tensor;
   };
 
-  const model = createCausalLM(opts);
+  const model = withZeroInit(() => createCausalLM(opts)); // every weight is overwritten below
   let embeddingData: Float32Array | undefined; // E as read from the file
   const assign = (path: string, shape: number[], data: Float32Array) => {
     if (path === 'token_embedding/embeddings') embeddingData = data;
