@@ -16,6 +16,8 @@ const tfjsSuites = [
   'tests/models/**/*.test.ts',
   'tests/diagnostics/**/*.test.ts',
   'tests/node/**/*.test.ts',
+  'tests/interop/from-hugging-face.test.ts',
+  'tests/interop/to-hugging-face.test.ts',
 ];
 
 export default defineConfig({

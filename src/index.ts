@@ -10,5 +10,6 @@ export * from './backend/index.js';
 export * from './diagnostics/index.js';
 export * from './heads/index.js';
 export * from './init/index.js';
+export * from './interop/index.js';
 export * from './layers/index.js';
 export * from './models/index.js';

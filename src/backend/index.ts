@@ -1,4 +1,4 @@
-export { gelu } from './activations.js';
+export { gelu, geluTanh } from './activations.js';
 export { embeddingLookup } from './embedding-lookup.js';
 export { dense, type MatMulMode, matMul, setMatMulMode } from './mat-mul.js';
 export { sparseSoftmaxCrossEntropy } from './sparse-cross-entropy.js';

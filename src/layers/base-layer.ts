@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../analysis/validation.js';
 import type { Initializer } from '../init/initializer-base.js';
+import { zeroInitActive } from './zero-init.js';
 
 /**
  * Base options of every TensorFlow.js layer (`name`, `trainable`, `inputShape`, ...).
@@ -75,7 +76,8 @@ export abstract class BaseLayer extends tf.layers.Layer {
    */
   protected addParam(name: string, shape: number[], initializer: Initializer): LayerWeight {
     const fullName = `${this.weightPrefix}${name}`;
-    return this.addWeight(fullName, shape, 'float32', reseeded(initializer, fullName));
+    const init = zeroInitActive() ? tf.initializers.zeros() : reseeded(initializer, fullName);
+    return this.addWeight(fullName, shape, 'float32', init);
   }
 
   /** Registers a child layer whose weights this layer reports, saves and trains. */

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { boolean, oneOf, positiveInteger } from '../analysis/validation.js';
-import { gelu } from '../backend/activations.js';
+import { gelu, geluTanh } from '../backend/activations.js';
 import { dense } from '../backend/mat-mul.js';
 import { ProjectionInitializers } from '../init/projection-initializers.js';
 import type { InitializerSpec } from '../init/resolve-initializer.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
 
 /**
- * Activation of an {@link FFN}: `'gelu'` (exact, with erf) and `'relu'` use two matrices;
- * `'swiglu'` (SiLU gate) and `'geglu'` (GELU gate) use three.
+ * Activation of an {@link FFN}: `'gelu'` (exact, with erf), `'gelu_tanh'` (tanh approximation,
+ * GPT-2) and `'relu'` use two matrices; `'swiglu'` (SiLU gate), `'geglu'` (GELU gate) and
+ * `'geglu_tanh'` (tanh-GELU gate, Gemma) use three.
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@ import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base
  * const act: FFNActivation = 'swiglu';
  * ```
  */
-export type FFNActivation = 'gelu' | 'relu' | 'swiglu' | 'geglu';
+export type FFNActivation = 'gelu' | 'gelu_tanh' | 'relu' | 'swiglu' | 'geglu' | 'geglu_tanh';
 
 /**
  * Options of {@link FFN}.
@@ -40,14 +41,25 @@ export interface FFNArgs extends LayerArgs {
   outputInitializer?: InitializerSpec;
 }
 
-const ACTIVATIONS = ['gelu', 'relu', 'swiglu', 'geglu'] as const;
+const ACTIVATIONS = ['gelu', 'gelu_tanh', 'relu', 'swiglu', 'geglu', 'geglu_tanh'] as const;
+
+/**
+ * Validates an activation name. tfjs re-cases snake_case string values of a saved config
+ * (`'gelu_tanh'` comes back as `'geluTanh'`), so those spellings are read back too.
+ * @internal
+ */
+export function ffnActivation(owner: string, value: unknown): FFNActivation {
+  const restored =
+    value === 'geluTanh' ? 'gelu_tanh' : value === 'gegluTanh' ? 'geglu_tanh' : value;
+  return oneOf(owner, 'activation', restored as string, ACTIVATIONS);
+}
 
 /**
  * Position-wise feed-forward block of a transformer, on the last axis:
  *
- * - `'gelu'`, `'relu'`: `y = act(x·W_up + b_up)·W_down + b_down`
- * - `'swiglu'`, `'geglu'`: `y = (act(x·W_gate + b_gate) ⊙ (x·W_up + b_up))·W_down + b_down`
- *   with SiLU or GELU as `act` (Shazeer 2020)
+ * - `'gelu'`, `'gelu_tanh'`, `'relu'`: `y = act(x·W_up + b_up)·W_down + b_down`
+ * - `'swiglu'`, `'geglu'`, `'geglu_tanh'`: `y = (act(x·W_gate + b_gate) ⊙ (x·W_up + b_up))·W_down + b_down`
+ *   with SiLU, GELU or tanh-GELU as `act` (Shazeer 2020)
  *
  * Input `[..., d]`, output `[..., d]`. Weights: `up_kernel [d, f]`, `gate_kernel [d, f]`
  * (gated only), `down_kernel [f, d]`, and biases if `useBias`. Every product folds the
@@ -81,14 +93,18 @@ export class FFN extends BaseLayer {
   constructor(args: FFNArgs) {
     super(args);
     this.intermediateSize = positiveInteger('FFN', 'intermediateSize', args?.intermediateSize);
-    this.activation = oneOf('FFN', 'activation', args.activation ?? 'gelu', ACTIVATIONS);
+    this.activation = ffnActivation('FFN', args.activation ?? 'gelu');
     this.useBias = boolean('FFN', 'useBias', args.useBias ?? false);
     this.initializers = new ProjectionInitializers('FFN', args);
   }
 
   /** Whether the activation gates (three matrices). */
   get gated(): boolean {
-    return this.activation === 'swiglu' || this.activation === 'geglu';
+    return (
+      this.activation === 'swiglu' ||
+      this.activation === 'geglu' ||
+      this.activation === 'geglu_tanh'
+    );
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -124,12 +140,16 @@ export class FFN extends BaseLayer {
       let inner: tf.Tensor;
       if (this.activation === 'relu') inner = tf.relu(up);
       else if (this.activation === 'gelu') inner = gelu(up);
+      else if (this.activation === 'gelu_tanh') inner = geluTanh(up);
       else {
         const gate = this.project(x, 'gate_kernel', 'gate_bias'); // [..., f]
-        inner = tf.mul(
-          this.activation === 'swiglu' ? tf.mul(gate, tf.sigmoid(gate)) : gelu(gate),
-          up,
-        );
+        const act =
+          this.activation === 'swiglu'
+            ? tf.mul(gate, tf.sigmoid(gate))
+            : this.activation === 'geglu_tanh'
+              ? geluTanh(gate)
+              : gelu(gate);
+        inner = tf.mul(act, up);
       }
       return this.project(inner, 'down_kernel', 'down_bias'); // [..., d]
     });

@@ -1,6 +1,8 @@
 export type { Kwargs, LayerArgs, LayerWeight } from './base-layer.js';
 export { FFN, type FFNActivation, type FFNArgs } from './ffn.js';
+export { LayerNorm, type LayerNormArgs } from './layer-norm.js';
 export { MultiHeadAttention, type MultiHeadAttentionArgs } from './multi-head-attention.js';
+export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedding.js';
 export { RMSNorm, type RMSNormArgs } from './rms-norm.js';
 export { TokenEmbedding, type TokenEmbeddingArgs } from './token-embedding.js';
 export {

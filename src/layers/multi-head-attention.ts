@@ -25,6 +25,10 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   causal?: boolean;
   /** Biases on the q, k, v and output projections. Default `false`. */
   useBias?: boolean;
+  /** Biases on the q, k, v projections (Qwen2). Default `useBias`. */
+  qkvBias?: boolean;
+  /** Bias on the output projection. Default `useBias`. */
+  outputBias?: boolean;
   /** Dropout rate on the attention probabilities during training, in [0, 1). Default `0`. */
   dropout?: number;
   /** Multiplier of the attention logits. Default `1/√headDim`. */
@@ -52,7 +56,7 @@ const MASKED = -1e9;
  * 0 padding; any numeric or bool dtype). Output `[batch, seq, d]`. A query that may attend to
  * no key (all masked) outputs zeros, not NaN. With `numKeyValueHeads = K < H`, query head `h`
  * uses key/value head `⌊h·K/H⌋`. Weights: `query_kernel [d, H·hd]`, `key_kernel [d, K·hd]`,
- * `value_kernel [d, K·hd]`, `output_kernel [H·hd, d]` (+ biases if `useBias`).
+ * `value_kernel [d, K·hd]`, `output_kernel [H·hd, d]` (+ biases if `qkvBias`, `outputBias`).
  *
  * @see Vaswani et al. 2017; Ainslie et al. 2023 (GQA); Su et al. 2021 (RoPE).
  * @example
@@ -76,8 +80,12 @@ export class MultiHeadAttention extends BaseLayer {
   private readonly headDimArg: number | undefined;
   /** Whether future positions are masked. */
   readonly causal: boolean;
-  /** Whether the projections have biases. */
+  /** Whether the projections have biases (the default of `qkvBias` and `outputBias`). */
   readonly useBias: boolean;
+  /** Whether the q, k, v projections have biases. */
+  readonly qkvBias: boolean;
+  /** Whether the output projection has a bias. */
+  readonly outputBias: boolean;
   /** Dropout rate on the attention probabilities. */
   readonly dropout: number;
   /** Logit multiplier as given (default resolved at build). */
@@ -114,6 +122,8 @@ export class MultiHeadAttention extends BaseLayer {
       args.headDim === undefined ? undefined : positiveInteger(owner, 'headDim', args.headDim);
     this.causal = boolean(owner, 'causal', args.causal ?? false);
     this.useBias = boolean(owner, 'useBias', args.useBias ?? false);
+    this.qkvBias = boolean(owner, 'qkvBias', args.qkvBias ?? this.useBias);
+    this.outputBias = boolean(owner, 'outputBias', args.outputBias ?? this.useBias);
     const dropout = args.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
       this.fail(`dropout must be in [0, 1), got ${dropout}`);
@@ -158,13 +168,13 @@ export class MultiHeadAttention extends BaseLayer {
     w.key_kernel = this.addParam('key_kernel', [d, keyValueWidth], this.initializers.kernel);
     w.value_kernel = this.addParam('value_kernel', [d, keyValueWidth], this.initializers.kernel);
     w.output_kernel = this.addParam('output_kernel', [queryWidth, d], this.initializers.output);
-    if (this.useBias) {
-      const zeros = tf.initializers.zeros();
+    const zeros = tf.initializers.zeros();
+    if (this.qkvBias) {
       w.query_bias = this.addParam('query_bias', [queryWidth], zeros);
       w.key_bias = this.addParam('key_bias', [keyValueWidth], zeros);
       w.value_bias = this.addParam('value_bias', [keyValueWidth], zeros);
-      w.output_bias = this.addParam('output_bias', [d], zeros);
     }
+    if (this.outputBias) w.output_bias = this.addParam('output_bias', [d], zeros);
     this.built = true;
   }
 
@@ -285,6 +295,8 @@ export class MultiHeadAttention extends BaseLayer {
       ...(this.headDimArg === undefined ? {} : { headDim: this.headDimArg }),
       causal: this.causal,
       useBias: this.useBias,
+      qkvBias: this.qkvBias,
+      outputBias: this.outputBias,
       dropout: this.dropout,
       ...(this.scaleArg === undefined ? {} : { scale: this.scaleArg }),
       rotary: this.rotary,

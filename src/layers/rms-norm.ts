@@ -18,12 +18,17 @@ export interface RMSNormArgs extends LayerArgs {
   center?: boolean;
   /** Learn a gain `γ` (initialised to 1). Default `true`. */
   scale?: boolean;
+  /**
+   * Gemma's form `x̂·(1 + γ)`: the stored gain is an offset from 1, initialised to 0 (so a
+   * Gemma checkpoint's weights load unchanged). Default `false`.
+   */
+  unitOffset?: boolean;
 }
 
 /**
  * Root-mean-square layer normalisation (Zhang & Sennrich 2019) over the last axis:
  *
- * `y = x / √(mean(x²) + ε) · γ (+ β)`
+ * `y = x / √(mean(x²) + ε) · γ (+ β)`, or `· (1 + γ)` with `unitOffset` (Gemma)
  *
  * Unlike LayerNorm it does not subtract the mean, which is what modern LMs (Llama, Gemma,
  * Mistral, Qwen) use before attention, before the MLP and before the head.
@@ -49,6 +54,8 @@ export class RMSNorm extends BaseLayer {
   readonly center: boolean;
   /** Whether a gain `γ` is learned. */
   readonly scale: boolean;
+  /** Whether the gain is applied as `1 + γ`. */
+  readonly unitOffset: boolean;
   private gamma?: LayerWeight;
   private beta?: LayerWeight;
 
@@ -61,6 +68,8 @@ export class RMSNorm extends BaseLayer {
     this.epsilon = positiveNumber('RMSNorm', 'epsilon', args.epsilon ?? 1e-6);
     this.center = boolean('RMSNorm', 'center', args.center ?? false);
     this.scale = boolean('RMSNorm', 'scale', args.scale ?? true);
+    this.unitOffset = boolean('RMSNorm', 'unitOffset', args.unitOffset ?? false);
+    if (this.unitOffset && !this.scale) this.fail('unitOffset needs scale: true');
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -68,7 +77,8 @@ export class RMSNorm extends BaseLayer {
     const d = shape[shape.length - 1];
     if (d == null || shape.length < 1)
       this.fail(`input needs a known last dimension, got shape [${shape}]`);
-    if (this.scale) this.gamma = this.addParam('gamma', [d], tf.initializers.ones());
+    const gammaInit = this.unitOffset ? tf.initializers.zeros() : tf.initializers.ones();
+    if (this.scale) this.gamma = this.addParam('gamma', [d], gammaInit);
     if (this.center) this.beta = this.addParam('beta', [d], tf.initializers.zeros());
     this.built = true;
   }
@@ -82,7 +92,8 @@ export class RMSNorm extends BaseLayer {
         this.fail(`input last dimension must be ${expected}, got shape [${x.shape}]`);
       const meanSquare = tf.mean(tf.square(x), -1, true); // [..., 1]
       let y = tf.mul(x, tf.rsqrt(tf.add(meanSquare, this.epsilon)));
-      if (this.gamma) y = tf.mul(y, this.gamma.read());
+      if (this.gamma)
+        y = tf.mul(y, this.unitOffset ? tf.add(this.gamma.read(), 1) : this.gamma.read());
       if (this.beta) y = tf.add(y, this.beta.read());
       return y;
     });
@@ -93,7 +104,13 @@ export class RMSNorm extends BaseLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return {
+      ...super.getConfig(),
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      unitOffset: this.unitOffset,
+    };
   }
 }
 tf.serialization.registerClass(RMSNorm);

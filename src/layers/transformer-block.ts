@@ -9,7 +9,8 @@ import type { Initializer } from '../init/initializer-base.js';
 import { normal } from '../init/normal.js';
 import { scaledResidual } from '../init/scaled-residual.js';
 import { BaseLayer, type Kwargs, type LayerArgs } from './base-layer.js';
-import { FFN, type FFNActivation } from './ffn.js';
+import { FFN, type FFNActivation, ffnActivation } from './ffn.js';
+import { LayerNorm } from './layer-norm.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { RMSNorm } from './rms-norm.js';
 
@@ -53,12 +54,24 @@ export interface TransformerBlockArgs extends LayerArgs {
   causal?: boolean;
   /** Biases on every projection. Default `false`. */
   useBias?: boolean;
-  /** RMSNorm epsilon. Default `1e-6`. */
+  /** Biases on the q, k, v projections. Default `useBias`. */
+  qkvBias?: boolean;
+  /** Bias on the attention output projection. Default `useBias`. */
+  outputBias?: boolean;
+  /** Biases on the FFN matrices. Default `useBias`. */
+  mlpBias?: boolean;
+  /** Norm of both branches: `'rmsnorm'` or `'layernorm'` (with bias, GPT-2). Default `'rmsnorm'`. */
+  norm?: 'rmsnorm' | 'layernorm';
+  /** Norm epsilon. Default `1e-6`. */
   epsilon?: number;
+  /** RMSNorm as `x̂·(1 + γ)` (Gemma; `'rmsnorm'` only). Default `false`. */
+  normUnitOffset?: boolean;
   /** Dropout rate on attention probabilities and on both branch outputs, in [0, 1). Default `0`. */
   dropout?: number;
   /** Rotary position embedding in attention. Default `false`. */
   rotary?: boolean;
+  /** Base θ of the rotary frequencies. Default `10000`. */
+  rotaryBase?: number;
   /** Std of the normal init of every projection. Default `0.02`. */
   initStd?: number;
   /** Init of the residual branches' output projections. Default `'normal'`. */
@@ -72,7 +85,8 @@ export interface TransformerBlockArgs extends LayerArgs {
 /**
  * Pre-norm transformer block:
  *
- * `x = x + Attention(RMSNorm(x))`, then `x = x + FFN(RMSNorm(x))`.
+ * `x = x + Attention(Norm(x))`, then `x = x + FFN(Norm(x))`, with RMSNorm (default) or
+ * LayerNorm as `Norm`.
  *
  * Input `x [batch, seq, d]` or `[x, paddingMask]`; output `[batch, seq, d]`. Its children
  * (`attention_norm`, `attention`, `mlp_norm`, `mlp`) are built with it, and their weights are
@@ -99,11 +113,11 @@ export class TransformerBlock extends BaseLayer {
   > &
     Pick<TransformerBlockArgs, 'numKeyValueHeads' | 'headDim' | 'seed'>;
   /** Norm before attention. */
-  readonly attentionNorm: RMSNorm;
+  readonly attentionNorm: RMSNorm | LayerNorm;
   /** Self-attention. */
   readonly attention: MultiHeadAttention;
   /** Norm before the FFN. */
-  readonly mlpNorm: RMSNorm;
+  readonly mlpNorm: RMSNorm | LayerNorm;
   /** Feed-forward block. */
   readonly mlp: FFN;
 
@@ -120,12 +134,18 @@ export class TransformerBlock extends BaseLayer {
     this.args = {
       numHeads: positiveInteger(owner, 'numHeads', args?.numHeads),
       intermediateSize: positiveInteger(owner, 'intermediateSize', args.intermediateSize),
-      activation: args.activation ?? 'gelu',
+      activation: ffnActivation('FFN', args.activation ?? 'gelu'), // reported as the child's error
       causal: args.causal ?? true,
       useBias: args.useBias ?? false,
+      qkvBias: args.qkvBias ?? args.useBias ?? false,
+      outputBias: args.outputBias ?? args.useBias ?? false,
+      mlpBias: args.mlpBias ?? args.useBias ?? false,
+      norm: oneOf(owner, 'norm', args.norm ?? 'rmsnorm', ['rmsnorm', 'layernorm'] as const),
       epsilon: args.epsilon ?? 1e-6,
+      normUnitOffset: args.normUnitOffset ?? false,
       dropout,
       rotary: args.rotary ?? false,
+      rotaryBase: args.rotaryBase ?? 10000,
       initStd: positiveNumber(owner, 'initStd', args.initStd ?? 0.02),
       residualInit: oneOf(owner, 'residualInit', args.residualInit ?? 'normal', [
         'normal',
@@ -146,8 +166,14 @@ export class TransformerBlock extends BaseLayer {
         : a.residualInit === 'scaled'
           ? scaledResidual({ std: a.initStd, numLayers: a.numLayers, ...seed })
           : kernel;
+    if (a.normUnitOffset === true && a.norm !== 'rmsnorm')
+      this.fail(`normUnitOffset applies to norm 'rmsnorm' only, got norm '${a.norm}'`);
     // Children validate their own arguments and report errors under their own class names.
-    this.attentionNorm = this.adopt(new RMSNorm({ epsilon: a.epsilon }), 'attention_norm');
+    const makeNorm = () =>
+      a.norm === 'layernorm'
+        ? new LayerNorm({ epsilon: a.epsilon })
+        : new RMSNorm({ epsilon: a.epsilon, unitOffset: a.normUnitOffset });
+    this.attentionNorm = this.adopt(makeNorm(), 'attention_norm');
     this.attention = this.adopt(
       new MultiHeadAttention({
         numHeads: a.numHeads,
@@ -155,19 +181,22 @@ export class TransformerBlock extends BaseLayer {
         ...(a.headDim === undefined ? {} : { headDim: a.headDim }),
         causal: a.causal,
         useBias: a.useBias,
+        qkvBias: a.qkvBias,
+        outputBias: a.outputBias,
         dropout: a.dropout,
         rotary: a.rotary,
+        rotaryBase: a.rotaryBase,
         kernelInitializer: kernel,
         outputInitializer: output,
       }),
       'attention',
     );
-    this.mlpNorm = this.adopt(new RMSNorm({ epsilon: a.epsilon }), 'mlp_norm');
+    this.mlpNorm = this.adopt(makeNorm(), 'mlp_norm');
     this.mlp = this.adopt(
       new FFN({
         intermediateSize: a.intermediateSize,
         activation: a.activation,
-        useBias: a.useBias,
+        useBias: a.mlpBias,
         kernelInitializer: kernel,
         outputInitializer: output,
       }),

@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../analysis/model-config.js';
 import type { ShuffleSpec } from '../analysis/shuffle-permutation.js';
+import { fail, oneOf } from '../analysis/validation.js';
 import type { FFNActivation } from '../layers/ffn.js';
 import type { ResidualInit } from '../layers/transformer-block.js';
 
@@ -26,6 +27,8 @@ export interface CausalLMOptions {
   numHeads: number;
   /** Key/value heads per block (grouped-query attention). Default `numHeads`. */
   numKeyValueHeads?: number;
+  /** Per-head size. Default `hiddenSize / numHeads`. */
+  headDim?: number;
   /** FFN inner width. */
   intermediateSize: number;
   /** FFN activation. Default `'gelu'`. */
@@ -40,12 +43,38 @@ export interface CausalLMOptions {
   initStd?: number;
   /** Init of the residual branches' output projections. Default `'scaled'` (GPT-2's σ/√(2L)). */
   residualInit?: ResidualInit;
-  /** Rotary position embedding. Default `true`. */
+  /** Rotary position embedding. Default `true`. Kept for compatibility: `rotary: false` ≡ `positionEmbedding: 'none'`. */
   rotary?: boolean;
+  /**
+   * Position encoding: `'rotary'` (RoPE in every attention), `'learned'` (a table added to the
+   * token embeddings, GPT-2) or `'none'`. Default `'rotary'`; giving `rotary` inconsistently is
+   * an error.
+   */
+  positionEmbedding?: 'rotary' | 'learned' | 'none';
+  /** Rows of the learned position table (required with `positionEmbedding: 'learned'`). */
+  maxPositions?: number;
+  /** Init std of the learned position table. Default `initStd`. */
+  positionStd?: number;
+  /** RoPE base θ. Default `10000`. */
+  rotaryBase?: number;
+  /** Norm of the blocks and the final norm: `'rmsnorm'` or `'layernorm'` (gain and bias). Default `'rmsnorm'`. */
+  norm?: 'rmsnorm' | 'layernorm';
+  /** Epsilon of every norm (blocks and final). Default `1e-6`. */
+  normEpsilon?: number;
+  /** Gemma's RMSNorm `x̂·(1 + w)` (weights stored as `w`, init 0). Default `false`. */
+  normUnitOffset?: boolean;
+  /** Multiplier of the looked-up embedding rows (Gemma: √d as bf16 rounds it). The tied head uses `E` unscaled. Default `1`. */
+  embeddingScale?: number;
   /** Fixed sequence length of the input, or `null` for any. Default `null`. */
   seqLen?: number | null;
-  /** Biases on every projection. Default `false`. */
+  /** Biases on every projection (the default of the three below). Default `false`. */
   useBias?: boolean;
+  /** Biases on the q, k, v projections (Qwen2). Default `useBias`. */
+  qkvBias?: boolean;
+  /** Bias on the attention output projection. Default `useBias`. */
+  outputBias?: boolean;
+  /** Biases on the FFN matrices. Default `useBias`. */
+  mlpBias?: boolean;
   /** Dropout in the blocks. Default `0`. */
   dropout?: number;
   /** Logit bias on tied and untied heads. Default `false`. */
@@ -72,25 +101,55 @@ export interface CausalLMOptions {
  * ```
  */
 export function causalLMConfig(opts: CausalLMOptions): ModelConfig {
-  const gated = opts.activation === 'swiglu' || opts.activation === 'geglu';
+  const gated =
+    opts.activation === 'swiglu' || opts.activation === 'geglu' || opts.activation === 'geglu_tanh';
   const useBias = opts.useBias ?? false;
+  const positionEmbedding = resolvePositionEmbedding(opts, 'causalLMConfig');
   return {
     vocabSize: opts.vocabSize,
     hiddenSize: opts.hiddenSize,
     numLayers: opts.numLayers,
     numHeads: opts.numHeads,
     ...(opts.numKeyValueHeads === undefined ? {} : { numKeyValueHeads: opts.numKeyValueHeads }),
+    ...(opts.headDim === undefined ? {} : { headDim: opts.headDim }),
     intermediateSize: opts.intermediateSize,
     mlp: gated ? 'gated' : 'standard',
-    qkvBias: useBias,
-    outputBias: useBias,
-    mlpBias: useBias,
-    norm: 'rmsnorm',
+    qkvBias: opts.qkvBias ?? useBias,
+    outputBias: opts.outputBias ?? useBias,
+    mlpBias: opts.mlpBias ?? useBias,
+    norm: opts.norm ?? 'rmsnorm',
     normsPerLayer: 2,
     finalNorm: true,
-    positionEmbedding: (opts.rotary ?? true) ? 'rotary' : 'none',
+    positionEmbedding,
+    ...(opts.maxPositions === undefined ? {} : { maxPositions: opts.maxPositions }),
     tieWordEmbeddings: opts.head !== 'untied',
     lmHeadBias: (opts.headBias ?? false) && (opts.head === 'tied' || opts.head === 'untied'),
     lmHeadProjection: opts.head === 'ortho' ? 'dense' : 'none',
   };
+}
+
+/**
+ * The position encoding `opts` ask for, reconciling `positionEmbedding` with the older
+ * `rotary` flag (`rotary: false` ≡ `'none'`, `rotary: true` ≡ `'rotary'`).
+ *
+ * @param opts - The model options.
+ * @param owner - Prefix of error messages.
+ * @returns `'rotary'`, `'learned'` or `'none'`.
+ * @throws RangeError when `rotary` contradicts `positionEmbedding`.
+ * @internal
+ */
+export function resolvePositionEmbedding(
+  opts: CausalLMOptions,
+  owner: string,
+): 'rotary' | 'learned' | 'none' {
+  const rotary = opts.rotary;
+  if (opts.positionEmbedding === undefined) return (rotary ?? true) ? 'rotary' : 'none';
+  const kind = oneOf(owner, 'positionEmbedding', opts.positionEmbedding, [
+    'rotary',
+    'learned',
+    'none',
+  ] as const);
+  if (rotary !== undefined && rotary !== (kind === 'rotary'))
+    fail(owner, `rotary: ${String(rotary)} contradicts positionEmbedding '${kind}'`);
+  return kind;
 }

@@ -1,21 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { recommendedTiedStd } from '../analysis/initial-loss.js';
 import { resolveModelConfig } from '../analysis/model-config.js';
-import { fail, oneOf, positiveInteger, positiveNumber } from '../analysis/validation.js';
+import { boolean, fail, oneOf, positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { OrthoProjectionHead } from '../heads/ortho-projection-head.js';
 import { ShuffledTiedHead } from '../heads/shuffled-tied-head.js';
 import { TiedLMHead } from '../heads/tied-lm-head.js';
 import { UntiedLMHead } from '../heads/untied-lm-head.js';
 import { normal } from '../init/normal.js';
+import { LayerNorm } from '../layers/layer-norm.js';
+import { PositionEmbedding } from '../layers/position-embedding.js';
 import { RMSNorm } from '../layers/rms-norm.js';
 import { TokenEmbedding } from '../layers/token-embedding.js';
 import { TransformerBlock } from '../layers/transformer-block.js';
-import { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
+import {
+  type CausalLMOptions,
+  causalLMConfig,
+  resolvePositionEmbedding,
+} from './causal-lm-options.js';
 
 /**
  * Builds a decoder-only language model from tiedformer's layers:
  *
- * `ids → TokenEmbedding → L × TransformerBlock (pre-norm, causal) → RMSNorm → head → logits`
+ * `ids → TokenEmbedding (× embeddingScale) [→ + PositionEmbedding] → L × TransformerBlock
+ * (pre-norm, causal) → RMSNorm or LayerNorm → head → logits`
  *
  * Input: int32 token ids `[batch, seqLen]`; output: logits `[batch, seqLen, vocabSize]`.
  * The head is a {@link TiedLMHead}, {@link ShuffledTiedHead}, {@link OrthoProjectionHead}
@@ -46,6 +53,7 @@ export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
   const owner = 'createCausalLM';
   if (typeof opts !== 'object' || opts === null)
     fail(owner, `expected an options object, got ${String(opts)}`);
+  const positionEmbedding = resolvePositionEmbedding(opts, owner);
   // The analysis module validates the sizes and their relations (divisibility, GQA).
   resolveModelConfig(causalLMConfig(opts), owner);
   const head = oneOf(owner, 'head', opts.head, ['tied', 'shuffled', 'ortho', 'untied'] as const);
@@ -60,6 +68,33 @@ export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
     fail(owner, `shuffle only applies to head 'shuffled', got head '${head}'`);
   if (opts.logitSoftCap !== undefined && head !== 'tied')
     fail(owner, `logitSoftCap only applies to head 'tied', got head '${head}'`);
+  if (opts.maxPositions !== undefined && positionEmbedding !== 'learned')
+    fail(
+      owner,
+      `maxPositions only applies to positionEmbedding 'learned', got '${positionEmbedding}'`,
+    );
+  if (opts.positionStd !== undefined && positionEmbedding !== 'learned')
+    fail(
+      owner,
+      `positionStd only applies to positionEmbedding 'learned', got '${positionEmbedding}'`,
+    );
+  if (opts.rotaryBase !== undefined && positionEmbedding !== 'rotary')
+    fail(
+      owner,
+      `rotaryBase only applies to positionEmbedding 'rotary', got '${positionEmbedding}'`,
+    );
+  const rotaryBase = positiveNumber(owner, 'rotaryBase', opts.rotaryBase ?? 10000);
+  const positionStd = positiveNumber(owner, 'positionStd', opts.positionStd ?? initStd);
+  const norm = oneOf(owner, 'norm', opts.norm ?? 'rmsnorm', ['rmsnorm', 'layernorm'] as const);
+  const normEpsilon = positiveNumber(owner, 'normEpsilon', opts.normEpsilon ?? 1e-6);
+  const normUnitOffset = boolean(owner, 'normUnitOffset', opts.normUnitOffset ?? false);
+  if (normUnitOffset && norm !== 'rmsnorm')
+    fail(owner, `normUnitOffset applies to norm 'rmsnorm' only, got norm '${norm}'`);
+  const embeddingScale = positiveNumber(owner, 'embeddingScale', opts.embeddingScale ?? 1);
+  const useBiasAll = boolean(owner, 'useBias', opts.useBias ?? false);
+  const qkvBias = boolean(owner, 'qkvBias', opts.qkvBias ?? useBiasAll);
+  const outputBias = boolean(owner, 'outputBias', opts.outputBias ?? useBiasAll);
+  const mlpBias = boolean(owner, 'mlpBias', opts.mlpBias ?? useBiasAll);
   const seed = opts.seed === undefined ? {} : { seed: opts.seed };
 
   const embedding = new TokenEmbedding({
@@ -67,27 +102,50 @@ export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
     vocabSize,
     hiddenSize,
     embeddingsInitializer: normal({ std: embeddingStd, ...seed }),
+    ...(embeddingScale === 1 ? {} : { scale: embeddingScale }),
   });
   const ids = tf.input({ shape: [seqLen], dtype: 'int32', name: 'token_ids' });
   let hidden = embedding.apply(ids) as tf.SymbolicTensor;
+  if (positionEmbedding === 'learned') {
+    hidden = new PositionEmbedding({
+      name: 'position_embedding',
+      maxPositions: opts.maxPositions as number, // required by resolveModelConfig above
+      embeddingsInitializer: normal({
+        std: positionStd,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed + 500 }),
+      }),
+    }).apply(hidden) as tf.SymbolicTensor;
+  }
   for (let i = 0; i < numLayers; i++) {
     hidden = new TransformerBlock({
       name: `block_${i}`,
       numHeads: opts.numHeads,
       ...(opts.numKeyValueHeads === undefined ? {} : { numKeyValueHeads: opts.numKeyValueHeads }),
+      ...(opts.headDim === undefined ? {} : { headDim: opts.headDim }),
       intermediateSize: opts.intermediateSize,
       activation: opts.activation ?? 'gelu',
       causal: true,
-      useBias: opts.useBias ?? false,
+      useBias: useBiasAll,
+      qkvBias,
+      outputBias,
+      mlpBias,
+      norm,
+      epsilon: normEpsilon,
+      normUnitOffset,
       dropout: opts.dropout ?? 0,
-      rotary: opts.rotary ?? true,
+      rotary: positionEmbedding === 'rotary',
+      rotaryBase,
       initStd,
       residualInit: opts.residualInit ?? 'scaled',
       numLayers,
       ...(opts.seed === undefined ? {} : { seed: opts.seed + 1000 * (i + 1) }),
     }).apply(hidden) as tf.SymbolicTensor;
   }
-  hidden = new RMSNorm({ name: 'final_norm' }).apply(hidden) as tf.SymbolicTensor;
+  const finalNorm =
+    norm === 'layernorm'
+      ? new LayerNorm({ name: 'final_norm', epsilon: normEpsilon })
+      : new RMSNorm({ name: 'final_norm', epsilon: normEpsilon, unitOffset: normUnitOffset });
+  hidden = finalNorm.apply(hidden) as tf.SymbolicTensor;
 
   const useBias = opts.headBias ?? false;
   const headLayer =

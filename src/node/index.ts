@@ -6,3 +6,6 @@
  * @module tiedformer/node
  */
 export { fileSystem, registerFileSystemRouter } from './file-system.js';
+export { loadHuggingFace } from './load-hugging-face.js';
+export { loadTokenizer } from './load-tokenizer.js';
+export { saveHuggingFace } from './save-hugging-face.js';

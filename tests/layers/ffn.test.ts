@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { normal } from '../../src/init/normal.js';
 import { FFN } from '../../src/layers/ffn.js';
+import { checkpointCases } from '../helpers/checkpoint-fixtures.js';
 import { expectLayerContract } from '../helpers/layer-contract.js';
 import { expectMatchesReference, referenceCases } from '../helpers/reference.js';
 
@@ -11,6 +12,7 @@ describe('FFN', () => {
     ['relu', true, 4],
     ['swiglu', false, 3],
     ['geglu', true, 6],
+    ['geglu_tanh', true, 6],
   ] as const)('passes the layer contract: %s, useBias %s', async (activation, useBias, weights) => {
     await expectLayerContract({
       create: () =>
@@ -28,6 +30,13 @@ describe('FFN', () => {
 
   it.each(referenceCases('FFN').map((c) => [c.name, c] as const))(
     'matches PyTorch: %s',
+    (_name, c) => {
+      expectMatchesReference(new FFN(c.args as never), c);
+    },
+  );
+
+  it.each(checkpointCases('FFN').map((c) => [c.name, c] as const))(
+    'matches PyTorch (tanh GELU, F.gelu(approximate="tanh")): %s',
     (_name, c) => {
       expectMatchesReference(new FFN(c.args as never), c);
     },
@@ -53,7 +62,7 @@ describe('FFN', () => {
     [{ intermediateSize: 2.5 }, '[FFN] intermediateSize must be a positive integer, got 2.5'],
     [
       { intermediateSize: 8, activation: 'tanh' },
-      '[FFN] activation must be one of "gelu", "relu", "swiglu", "geglu", got "tanh"',
+      '[FFN] activation must be one of "gelu", "gelu_tanh", "relu", "swiglu", "geglu", "geglu_tanh", got "tanh"',
     ],
     [
       { intermediateSize: 8, kernelInitializer: { className: 'Nope', config: {} } },

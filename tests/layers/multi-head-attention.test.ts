@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { normal } from '../../src/init/normal.js';
 import { MultiHeadAttention } from '../../src/layers/multi-head-attention.js';
+import { checkpointCases } from '../helpers/checkpoint-fixtures.js';
 import { expectLayerContract } from '../helpers/layer-contract.js';
 import { expectMatchesReference, referenceCases } from '../helpers/reference.js';
 
@@ -39,6 +40,24 @@ describe('MultiHeadAttention', () => {
       expectMatchesReference(new MultiHeadAttention(c.args as never), c);
     },
   );
+
+  it.each(checkpointCases('MultiHeadAttention').map((c) => [c.name, c] as const))(
+    'matches PyTorch (separate biases, RoPE base): %s',
+    (_name, c) => {
+      expectMatchesReference(new MultiHeadAttention(c.args as never), c);
+    },
+  );
+
+  it.each([
+    [{ qkvBias: true }, ['query_bias', 'key_bias', 'value_bias']],
+    [{ outputBias: true }, ['output_bias']],
+    [{ useBias: true, outputBias: false }, ['query_bias', 'key_bias', 'value_bias']],
+  ])('adds only the biases asked for: %j', (args, biases) => {
+    const attention = new MultiHeadAttention({ numHeads: 2, ...args });
+    attention.apply(tf.zeros([1, 3, 4]));
+    const names = attention.trainableWeights.map((w) => w.originalName.split('/').pop());
+    expect(names.filter((n) => n?.endsWith('_bias'))).toEqual(biases);
+  });
 
   it('is causal: perturbing token t+1 leaves outputs at ≤ t unchanged', () => {
     const attention = new MultiHeadAttention({

@@ -44,6 +44,79 @@ describe('TransformerBlock', () => {
     },
   );
 
+  it('passes rotaryBase on to its attention (it was stuck at 10000)', () => {
+    const x = tf.randomNormal([1, 6, 8], 0, 1, 'float32', 3);
+    const run = (rotaryBase?: number) => {
+      const block = new TransformerBlock({
+        numHeads: 2,
+        intermediateSize: 16,
+        rotary: true,
+        seed: 4,
+        initStd: 0.3,
+        ...(rotaryBase === undefined ? {} : { rotaryBase }),
+      });
+      return { block, y: Array.from((block.apply(x) as tf.Tensor).dataSync()) };
+    };
+    const fast = run(100);
+    expect(fast.block.attention.rotaryBase).toBe(100);
+    expect(fast.block.getConfig().rotaryBase).toBe(100);
+    expect(run().block.attention.rotaryBase).toBe(10000);
+    expect(fast.y).not.toEqual(run().y);
+    expect(run(10000).y).toEqual(run().y);
+  });
+
+  it('builds a GPT-2 block: LayerNorm with biases and every projection biased', async () => {
+    await expectLayerContract({
+      create: () =>
+        new TransformerBlock({
+          numHeads: 2,
+          intermediateSize: 16,
+          activation: 'gelu_tanh',
+          norm: 'layernorm',
+          epsilon: 1e-5,
+          useBias: true,
+          initStd: 0.2,
+          seed: 2,
+        }),
+      inputs: [{ shape: [2, 4, 8] }],
+      outputShape: [2, 4, 8],
+      trainableWeights: 4 + 8 + 4, // two LayerNorms (γ, β), q k v o + biases, up down + biases
+    });
+  });
+
+  it('takes separate q/k/v, output and MLP biases (Qwen2: q/k/v only)', () => {
+    const block = new TransformerBlock({
+      name: 'qwen',
+      numHeads: 2,
+      intermediateSize: 4,
+      activation: 'swiglu',
+      qkvBias: true,
+    });
+    block.apply(tf.zeros([1, 2, 4]));
+    const biases = block.trainableWeights
+      .map((w) => w.originalName)
+      .filter((n) => n.endsWith('_bias'));
+    expect(biases).toEqual([
+      'qwen/attention/query_bias',
+      'qwen/attention/key_bias',
+      'qwen/attention/value_bias',
+    ]);
+  });
+
+  it("rejects normUnitOffset with norm 'layernorm'", () => {
+    expect(
+      () =>
+        new TransformerBlock({
+          numHeads: 2,
+          intermediateSize: 4,
+          norm: 'layernorm',
+          normUnitOffset: true,
+        }),
+    ).toThrow(
+      "[TransformerBlock] normUnitOffset applies to norm 'rmsnorm' only, got norm 'layernorm'",
+    );
+  });
+
   it("is the identity at init with residualInit: 'zero'", () => {
     const block = new TransformerBlock({ numHeads: 2, intermediateSize: 16, residualInit: 'zero' });
     const x = tf.randomNormal([2, 5, 8]);

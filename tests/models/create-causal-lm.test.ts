@@ -14,11 +14,68 @@ describe('createCausalLM', () => {
     ['ortho', {}],
     ['untied', { headBias: true }],
     ['tied', { activation: 'swiglu', numKeyValueHeads: 1, useBias: true, rotary: false }],
+    // GPT-2 shape: LayerNorm, learned positions, every bias, tanh GELU.
+    [
+      'tied',
+      {
+        norm: 'layernorm',
+        positionEmbedding: 'learned',
+        maxPositions: 12,
+        useBias: true,
+        activation: 'gelu_tanh',
+      },
+    ],
+    // Qwen2: q/k/v biases only, RoPE base 1e6.
+    ['tied', { activation: 'swiglu', qkvBias: true, rotaryBase: 1e6, numKeyValueHeads: 1 }],
+    // Gemma: headDim ≠ hiddenSize / numHeads, (1 + w) norms, scaled lookup, gated tanh GELU.
+    ['tied', { headDim: 6, normUnitOffset: true, embeddingScale: 3, activation: 'geglu_tanh' }],
+    ['untied', { mlpBias: true, outputBias: true, normEpsilon: 1e-5 }],
   ] as const)('%s %j: countParams(causalLMConfig) equals model.countParams()', (head, extra) => {
     const opts = smallModelOptions(head, extra as Partial<CausalLMOptions>);
     const model = createCausalLM(opts);
     expect(model.countParams()).toBe(countParams(causalLMConfig(opts)).total);
     expect(model.outputs[0]?.shape).toEqual([null, null, 40]);
+  });
+
+  it('builds the layers the new options ask for', () => {
+    const model = createCausalLM(
+      smallModelOptions('tied', {
+        norm: 'layernorm',
+        normEpsilon: 1e-5,
+        positionEmbedding: 'learned',
+        maxPositions: 12,
+        positionStd: 0.5,
+        headDim: 6,
+      }),
+    );
+    expect(model.getLayer('position_embedding').getWeights()[0]?.shape).toEqual([12, 8]);
+    expect(model.getLayer('final_norm').getClassName()).toBe('LayerNorm');
+    expect(model.getLayer('final_norm').getConfig().epsilon).toBe(1e-5);
+    const block = model.getLayer('block_0').getConfig();
+    expect([block.norm, block.epsilon, block.headDim, block.rotary]).toEqual([
+      'layernorm',
+      1e-5,
+      6,
+      false,
+    ]);
+    expect(() => model.predict(tf.zeros([1, 13], 'int32'))).toThrow(
+      '[PositionEmbedding] sequence length 13 exceeds maxPositions (12)',
+    );
+  });
+
+  it('scales the lookup by embeddingScale but projects onto E unscaled', () => {
+    // Zero residual branches: logits = RMSNorm(s·E[ids])·Eᵀ, which is RMSNorm(E[ids])·Eᵀ up to
+    // epsilon; a head that used s·E would give s times larger logits.
+    const opts = smallModelOptions('tied', { residualInit: 'zero', embeddingScale: 4 });
+    const model = createCausalLM(opts);
+    const ids = tf.tensor2d([[1, 5, 7]], [1, 3], 'int32');
+    const E = model.getLayer('token_embedding').getWeights()[0] as tf.Tensor2D;
+    const rows = tf.gather(E, ids.flatten());
+    const normed = tf.div(rows, tf.sqrt(tf.add(tf.mean(tf.square(rows), -1, true), 1e-6 / 16)));
+    const expected = tf.matMul(normed, E, false, true);
+    const logits = model.predict(ids) as tf.Tensor;
+    const gap = tf.max(tf.abs(tf.sub(logits.reshape(expected.shape), expected))).dataSync()[0];
+    expect(gap).toBeLessThan(1e-4);
   });
 
   it('learns: a few Adam steps on one batch lower the loss', () => {
@@ -82,6 +139,41 @@ describe('createCausalLM', () => {
       { head: 'ortho', logitSoftCap: 30 },
       "[createCausalLM] logitSoftCap only applies to head 'tied', got head 'ortho'",
     ],
+    [
+      { rotary: false, positionEmbedding: 'rotary' },
+      "[createCausalLM] rotary: false contradicts positionEmbedding 'rotary'",
+    ],
+    [
+      { rotary: true, positionEmbedding: 'learned', maxPositions: 4 },
+      "[createCausalLM] rotary: true contradicts positionEmbedding 'learned'",
+    ],
+    [
+      { positionEmbedding: 'learned' },
+      "[createCausalLM] maxPositions is required when positionEmbedding is 'learned'",
+    ],
+    [
+      { maxPositions: 8 },
+      "[createCausalLM] maxPositions only applies to positionEmbedding 'learned', got 'rotary'",
+    ],
+    [
+      { rotary: false, rotaryBase: 1e6 },
+      "[createCausalLM] rotaryBase only applies to positionEmbedding 'rotary', got 'none'",
+    ],
+    [
+      { positionEmbedding: 'sinusoidal' },
+      '[createCausalLM] positionEmbedding must be one of "rotary", "learned", "none", got "sinusoidal"',
+    ],
+    [{ normEpsilon: 0 }, '[createCausalLM] normEpsilon must be a finite number > 0, got 0'],
+    [{ embeddingScale: -2 }, '[createCausalLM] embeddingScale must be a finite number > 0, got -2'],
+    [
+      { norm: 'layernorm', normUnitOffset: true },
+      "[createCausalLM] normUnitOffset applies to norm 'rmsnorm' only, got norm 'layernorm'",
+    ],
+    [
+      { norm: 'batchnorm' },
+      '[createCausalLM] norm must be one of "rmsnorm", "layernorm", got "batchnorm"',
+    ],
+    [{ qkvBias: 'yes' }, '[createCausalLM] qkvBias must be true or false, got "yes"'],
     [
       { head: 'shuffled', shuffle: { groups: 8 } },
       '[ShuffledTiedHead] shuffle.groups = 8 with hiddenSize 8 is the identity',
