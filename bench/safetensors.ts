@@ -69,7 +69,9 @@ const time = (fn: () => unknown) => {
 };
 const samples: Record<string, number[]> = {};
 const record = (key: string, ms: number) => {
-  (samples[key] ??= []).push(ms);
+  const list = samples[key] ?? [];
+  list.push(ms);
+  samples[key] = list;
 };
 const sizes: Record<string, number> = {};
 for (let r = 0; r < repeats; r++) {
