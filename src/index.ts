@@ -12,3 +12,4 @@ export * from './heads/index.js';
 export * from './init/index.js';
 export * from './layers/index.js';
 export * from './models/index.js';
+export * from './training/index.js';
