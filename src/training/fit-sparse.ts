@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { boolean, fail, positiveInteger } from '../analysis/validation.js';
 
-/** Options of {@link fitSparse}: a subset of tfjs' `ModelFitArgs`, with the same meanings. */
+/**
+ * Options of {@link fitSparse}: a subset of tfjs' `ModelFitArgs`, with the same meanings.
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import type { FitSparseArgs } from 'tiedformer';
+ * const args: FitSparseArgs = { batchSize: 16, epochs: 3, callbacks: [tf.callbacks.earlyStopping({ monitor: 'val_loss' })] };
+ * ```
+ */
 export interface FitSparseArgs {
   /** Rows per gradient step. Default `32`. */
   batchSize?: number;
