@@ -57,7 +57,7 @@ export interface TransformerBlockArgs extends LayerArgs {
   epsilon?: number;
   /** Dropout rate on attention probabilities and on both branch outputs, in [0, 1). Default `0`. */
   dropout?: number;
-  /** Rotary position embedding in attention. Default `false`. */
+  /** Rotary position embedding in attention. Default `true` (a decoder needs positions; pass `false` only with another position signal). */
   rotary?: boolean;
   /** Std of the normal init of every projection. Default `0.02`. */
   initStd?: number;
@@ -125,7 +125,7 @@ export class TransformerBlock extends BaseLayer {
       useBias: args.useBias ?? false,
       epsilon: args.epsilon ?? 1e-6,
       dropout,
-      rotary: args.rotary ?? false,
+      rotary: args.rotary ?? true,
       initStd: positiveNumber(owner, 'initStd', args.initStd ?? 0.02),
       residualInit: oneOf(owner, 'residualInit', args.residualInit ?? 'normal', [
         'normal',
