@@ -5,4 +5,6 @@
  *
  * @module tiedformer/node
  */
+
+export { type DataParallelOptions, DataParallelTrainer } from './data-parallel-trainer.js';
 export { fileSystem, registerFileSystemRouter } from './file-system.js';
