@@ -18,6 +18,7 @@ const tfjsSuites = [
   'tests/node/**/*.test.ts',
   'tests/interop/from-hugging-face.test.ts',
   'tests/interop/to-hugging-face.test.ts',
+  'tests/training/**/*.test.ts',
 ];
 
 export default defineConfig({

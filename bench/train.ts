@@ -11,17 +11,29 @@
  *   npm run bench -- --out /tmp/results            # write the results elsewhere
  *
  * On wasm it also trains the same model data-parallel on `--workers` worker threads (default:
- * every core), because tfjs runs wasm on one thread in Node; it checks that those losses equal
- * the single-process ones.
+ * every core) with the library's `DataParallelTrainer` (tiedformer/node), because tfjs runs wasm
+ * on one thread in Node; it checks that those losses equal the single-process ones.
+ *
+ * When config B and wasm are in the run, a toolkit section measures, side by side on config B
+ * (wasm): a hand-written AdamW loop with global-norm clipping, the `train` helper doing the same
+ * (target: ≤ 5 % slower), and `DataParallelTrainer` on 2 workers doing the same (target:
+ * ≥ 1.6× the hand-written loop's tokens/s), checking that all three train alike.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createCausalLM, setMatMulMode, sparseSoftmaxCrossEntropy } from 'tiedformer';
+import {
+  AdamW,
+  type AdamWOptions,
+  createCausalLM,
+  setMatMulMode,
+  sparseSoftmaxCrossEntropy,
+  train,
+} from 'tiedformer';
+import { DataParallelTrainer } from 'tiedformer/node';
 import { type BenchConfig, CONFIGS, modelOptions } from './configs.js';
-import { DataParallelReplicas } from './data-parallel.js';
 import { naiveModelFrom } from './naive-model.js';
 
 const args = process.argv.slice(2);
@@ -175,7 +187,6 @@ const parallelJobs: {
   losses: number[];
   warmup: number;
   steps: number;
-  paramCount: number;
 }[] = [];
 for (const backend of backends) {
   await tf.setBackend(backend);
@@ -223,7 +234,6 @@ for (const backend of backends) {
     }
     const tiedformer = median(oursTimes);
     const naiveSpeed = median(naiveTimes);
-    const paramCount = model.countParams();
     optimizer.dispose();
     naiveOptimizer.dispose();
     model.dispose();
@@ -240,7 +250,6 @@ for (const backend of backends) {
         losses: oursLosses,
         warmup,
         steps,
-        paramCount,
       });
     }
 
@@ -288,7 +297,14 @@ for (const backend of backends) {
 // Same init and the same batch every step as the single-process run, whose losses it must match.
 for (const job of parallelJobs) {
   const tokensPerStep = job.c.batchSize * job.c.seqLen;
-  const replicas = await DataParallelReplicas.start(job.c, job.backend, workers, job.paramCount);
+  // tf.train.adam(1e-3) as AdamW: no decay, tfjs' epsilon on cpu and wasm (1e-7). The update
+  // is then the same formula, so the losses must match the single process's.
+  const replicas = await DataParallelTrainer.start({
+    model: modelOptions(job.c, 'tied'),
+    optimizer: { learningRate: 1e-3, weightDecay: 0, epsilon: 1e-7 },
+    workers,
+    backend: job.backend,
+  });
   const times: number[] = [];
   let maxLossDifference = 0;
   for (let i = 0; i < job.warmup + job.steps; i++) {
@@ -313,6 +329,142 @@ for (const job of parallelJobs) {
     `done: config ${job.c.name} on ${job.backend}, ${workers} workers: ${cell.parallel.tokensPerSecond.toFixed(0)} tok/s, losses within ${maxLossDifference.toExponential(1)} of one process`,
   );
 }
+
+interface ToolkitResult {
+  config: 'B';
+  backend: 'wasm';
+  workers: number;
+  handWritten: number;
+  trainHelper: number;
+  dataParallel: number;
+  trainOverhead: number;
+  parallelSpeedup: number;
+  maxTrainLossDifference: number;
+  maxParallelLossDifference: number;
+}
+
+/**
+ * The training toolkit on config B (wasm), one configuration three ways, side by side: a
+ * hand-written AdamW loop with global-norm clipping; the `train` helper doing the same (one
+ * call per step, so its per-call work counts); DataParallelTrainer on `workers` threads.
+ * Hand-written and helper steps alternate so that machine noise hits both alike.
+ */
+async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResult> {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const c = CONFIGS.B;
+  const tokensPerStep = c.batchSize * c.seqLen;
+  const optimizerOptions: AdamWOptions = {
+    learningRate: { peak: 1e-3, warmupSteps: 2, totalSteps: 100 },
+    weightDecay: 0.1,
+    clipNorm: 1,
+  };
+  const tokens = batchOf(c);
+  const [batch, length] = tokens.shape;
+  const inputs = tf.slice(tokens, [0, 0], [batch, length - 1]);
+  const targets = tf.slice(tokens, [0, 1], [batch, length - 1]);
+
+  const handModel = createCausalLM(modelOptions(c, 'tied'));
+  // The clipping limit is applied by hand below, so this optimizer does not clip again.
+  const handOptimizer = new AdamW({ ...optimizerOptions, clipNorm: undefined });
+  const variables = handModel.trainableWeights.map((w) => w.read() as tf.Variable);
+  const handStep = async () => {
+    const loss = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => sparseSoftmaxCrossEntropy(targets, handModel.apply(inputs) as tf.Tensor),
+        variables,
+      );
+      const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+      const scale = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
+      const clipped: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
+      handOptimizer.applyGradients(clipped);
+      return value;
+    });
+    const value = (await loss.data())[0] as number;
+    loss.dispose();
+    return value;
+  };
+  const helperModel = createCausalLM(modelOptions(c, 'tied'));
+  const helperOptimizer = new AdamW({ ...optimizerOptions, clipNorm: undefined });
+  const helperStep = async () =>
+    (await train(helperModel, { optimizer: helperOptimizer, batches: [tokens], clipNorm: 1 }))
+      .losses[0] as number;
+
+  const timed = async (step: () => Promise<number>) => {
+    const start = performance.now();
+    const loss = await step();
+    return { tokensPerSecond: (tokensPerStep / (performance.now() - start)) * 1000, loss };
+  };
+  const hand: number[] = [];
+  const helper: number[] = [];
+  const handLosses: number[] = [];
+  let maxTrainLossDifference = 0;
+  for (let i = 0; i < warmup + steps; i++) {
+    const a = await timed(handStep);
+    const b = await timed(helperStep);
+    handLosses.push(a.loss);
+    maxTrainLossDifference = Math.max(maxTrainLossDifference, Math.abs(a.loss - b.loss));
+    if (i >= warmup) {
+      hand.push(a.tokensPerSecond);
+      helper.push(b.tokensPerSecond);
+    }
+  }
+  const ids = (tokens.dataSync() as Int32Array).slice();
+  tf.dispose([tokens, inputs, targets]);
+  handOptimizer.dispose();
+  helperOptimizer.dispose();
+  handModel.dispose();
+  helperModel.dispose();
+
+  const trainer = await DataParallelTrainer.start({
+    model: modelOptions(c, 'tied'),
+    optimizer: optimizerOptions,
+    workers: Math.max(2, workers),
+    backend: 'wasm',
+  });
+  const parallel: number[] = [];
+  let maxParallelLossDifference = 0;
+  for (let i = 0; i < warmup + steps; i++) {
+    const start = performance.now();
+    const loss = await trainer.step(ids, c.batchSize);
+    const elapsed = performance.now() - start;
+    if (i >= warmup) parallel.push((tokensPerStep / elapsed) * 1000);
+    maxParallelLossDifference = Math.max(
+      maxParallelLossDifference,
+      Math.abs(loss - (handLosses[i] as number)),
+    );
+  }
+  const worldSize = trainer.worldSize;
+  await trainer.close();
+  if (!(maxTrainLossDifference <= 1e-6) || !(maxParallelLossDifference <= 1e-4)) {
+    console.error(
+      `toolkit: losses differ (train helper ${maxTrainLossDifference}, data-parallel ${maxParallelLossDifference})`,
+    );
+    process.exitCode = 1;
+  }
+  const result: ToolkitResult = {
+    config: 'B',
+    backend: 'wasm',
+    workers: worldSize,
+    handWritten: median(hand),
+    trainHelper: median(helper),
+    dataParallel: median(parallel),
+    trainOverhead: median(hand) / median(helper) - 1,
+    parallelSpeedup: median(parallel) / median(hand),
+    maxTrainLossDifference,
+    maxParallelLossDifference,
+  };
+  console.log(
+    `done: toolkit on config B, wasm: hand-written ${result.handWritten.toFixed(0)} tok/s, train helper ${result.trainHelper.toFixed(0)} tok/s (${(100 * result.trainOverhead).toFixed(1)} % overhead), DataParallelTrainer ${worldSize} workers ${result.dataParallel.toFixed(0)} tok/s (${result.parallelSpeedup.toFixed(2)}×)`,
+  );
+  return result;
+}
+
+const toolkit =
+  configNames.includes('B') && backends.includes('wasm')
+    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 5))
+    : undefined;
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -366,12 +518,25 @@ const table = [
     if (m === undefined) return [];
     return `| ${c.config} | ${c.backend} | ${mib(m.tiedPersistent)} | ${mib(m.untiedPersistent)} | ${m.savedCopiesOfE.toFixed(2)} | ${mib(m.tiedPeak)} | ${mib(m.untiedPeak)} |`;
   }),
+  ...(toolkit
+    ? [
+        '',
+        `The training toolkit on config B, wasm, the same AdamW (warmup + cosine, weight decay 0.1) with global-norm clipping at 1, three ways (median tok/s of measured steps; hand-written and helper steps alternate):`,
+        '',
+        '| hand-written loop | `train` helper | overhead | DataParallelTrainer | vs hand-written | max loss difference (helper, data-parallel) |',
+        '|---|---|---|---|---|---|',
+        `| ${fmt(toolkit.handWritten)} | ${fmt(toolkit.trainHelper)} | ${(100 * toolkit.trainOverhead).toFixed(1)} % | ${fmt(toolkit.dataParallel)} (${toolkit.workers} workers) | ${toolkit.parallelSpeedup.toFixed(2)}× | ${toolkit.maxTrainLossDifference.toExponential(1)}, ${toolkit.maxParallelLossDifference.toExponential(1)} |`,
+      ]
+    : []),
 ].join('\n');
 mkdirSync(outDir, { recursive: true });
 // A partial run (one config or backend) gets its own file, not the full table's.
 const full = configNames.length === 2 && backends.length === 2;
 const stamp = `${machine.date.slice(0, 10)}${full ? '' : `-${configNames.join('')}-${backends.join('-')}`}`;
-writeFileSync(`${outDir}/train-${stamp}.json`, `${JSON.stringify({ machine, cells }, null, 2)}\n`);
+writeFileSync(
+  `${outDir}/train-${stamp}.json`,
+  `${JSON.stringify({ machine, cells, toolkit }, null, 2)}\n`,
+);
 writeFileSync(`${outDir}/train-${stamp}.md`, `${table}\n`);
 console.log(`\n${table}\n\nwritten: ${outDir}/train-${stamp}.json and .md\n`);
 for (const c of cells) {
@@ -384,5 +549,10 @@ for (const c of cells) {
 for (const c of cells) {
   console.log(
     `RESULT config=${c.config} backend=${c.backend} tiedformer=${fmt(c.tiedformer)} naive=${fmt(c.naive)} pytorch=${fmt(c.pytorch)} ratio_naive=${c.ratioNaive.toFixed(2)} ratio_pytorch=${c.ratioPytorch === undefined ? 'skipped' : c.ratioPytorch.toFixed(2)}`,
+  );
+}
+if (toolkit) {
+  console.log(
+    `TOOLKIT config=B backend=wasm hand=${fmt(toolkit.handWritten)} train=${fmt(toolkit.trainHelper)} overhead=${(100 * toolkit.trainOverhead).toFixed(1)}% parallel=${fmt(toolkit.dataParallel)} workers=${toolkit.workers} speedup=${toolkit.parallelSpeedup.toFixed(2)}`,
   );
 }

@@ -1,6 +1,7 @@
 /**
- * Training and evaluation helpers of the demo: seeded random windows from a token stream, a
- * training step with the fused cross-entropy, and the mean validation loss.
+ * Data helpers of the demo: seeded random windows from a token stream, tiled windows, and the
+ * synchronous mean loss the demo's initial-loss table uses (training and the curves use the
+ * library's `train` and `evaluate`).
  */
 import mt19937 from '@stdlib/random-base-mt19937';
 import * as tf from '@tensorflow/tfjs';
@@ -67,24 +68,4 @@ export function meanLoss(model: tf.LayersModel, windows: Int32Array[], batchSize
     count += batch.length;
   }
   return total / count;
-}
-
-/** One Adam step on `tokens [batch, seq + 1]`; returns the training loss. */
-export function trainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  tokens: tf.Tensor2D,
-): number {
-  const [batch, length] = tokens.shape;
-  return tf.tidy(() => {
-    const inputs = tf.slice(tokens, [0, 0], [batch, length - 1]);
-    const targets = tf.slice(tokens, [0, 1], [batch, length - 1]);
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const loss = optimizer.minimize(
-      () => sparseSoftmaxCrossEntropy(targets, model.apply(inputs) as tf.Tensor),
-      true,
-      variables,
-    );
-    return (loss as tf.Scalar).dataSync()[0] as number;
-  });
 }

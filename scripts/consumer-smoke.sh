@@ -113,4 +113,27 @@ for resolution in node16 bundler; do
 done
 node main.mjs
 node main.cjs
+# Data parallelism from the installed package: both builds find and start the shipped replica
+# script (dist/data-parallel-worker.js / .cjs) and the two replicas agree with each other.
+cat > dp.mjs <<'JS'
+import { DataParallelTrainer } from 'tiedformer/node';
+const model = { vocabSize: 30, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, head: 'tied', seed: 1 };
+const trainer = await DataParallelTrainer.start({ model, workers: 2, backend: 'cpu' });
+const loss = await trainer.step([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
+await trainer.close();
+if (!(loss > 0)) throw new Error(`loss ${loss}`);
+console.log('ESM data-parallel ok: loss', loss.toFixed(4));
+JS
+cat > dp.cjs <<'JS'
+const { DataParallelTrainer } = require('tiedformer/node');
+const model = { vocabSize: 30, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, head: 'tied', seed: 1 };
+DataParallelTrainer.start({ model, workers: 2, backend: 'cpu' }).then(async (trainer) => {
+  const loss = await trainer.step([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
+  await trainer.close();
+  if (!(loss > 0)) throw new Error(`loss ${loss}`);
+  console.log('CJS data-parallel ok: loss', loss.toFixed(4));
+});
+JS
+node dp.mjs
+node dp.cjs
 echo "consumer smoke test passed"

@@ -190,7 +190,7 @@ h = x + attention(rms_norm(x, weights["attention_norm/gamma"], None, 1e-6), sub(
 y = h + ffn(rms_norm(h, weights["mlp_norm/gamma"], None, 1e-6), sub("mlp/"), "swiglu")
 cases.append(finish("block swiglu gqa causal", {"x": x}, weights, y, {
     "layer": "TransformerBlock",
-    "args": {"numHeads": heads, "numKeyValueHeads": kv, "intermediateSize": f, "activation": "swiglu", "causal": True},
+    "args": {"numHeads": heads, "numKeyValueHeads": kv, "intermediateSize": f, "activation": "swiglu", "causal": True, "rotary": False},
 }))
 
 print(json.dumps({"generator": "scripts/make_layer_fixtures.py", "torch": torch.__version__, "cases": cases}))

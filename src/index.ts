@@ -13,3 +13,4 @@ export * from './init/index.js';
 export * from './interop/index.js';
 export * from './layers/index.js';
 export * from './models/index.js';
+export * from './training/index.js';

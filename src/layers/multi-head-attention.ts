@@ -21,7 +21,7 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   numKeyValueHeads?: number;
   /** Width of one head. Default `hiddenSize / numHeads` (which must then be an integer). */
   headDim?: number;
-  /** Mask future positions (decoder). Default `false`. */
+  /** Mask future positions (decoder). Default `true`: pass `false` for an encoder or cross-attention. */
   causal?: boolean;
   /** Biases on the q, k, v and output projections. Default `false`. */
   useBias?: boolean;
@@ -120,7 +120,7 @@ export class MultiHeadAttention extends BaseLayer {
     }
     this.headDimArg =
       args.headDim === undefined ? undefined : positiveInteger(owner, 'headDim', args.headDim);
-    this.causal = boolean(owner, 'causal', args.causal ?? false);
+    this.causal = boolean(owner, 'causal', args.causal ?? true);
     this.useBias = boolean(owner, 'useBias', args.useBias ?? false);
     this.qkvBias = boolean(owner, 'qkvBias', args.qkvBias ?? this.useBias);
     this.outputBias = boolean(owner, 'outputBias', args.outputBias ?? this.useBias);

@@ -68,7 +68,7 @@ export interface TransformerBlockArgs extends LayerArgs {
   normUnitOffset?: boolean;
   /** Dropout rate on attention probabilities and on both branch outputs, in [0, 1). Default `0`. */
   dropout?: number;
-  /** Rotary position embedding in attention. Default `false`. */
+  /** Rotary position embedding in attention. Default `true` (a decoder needs positions; pass `false` only with another position signal). */
   rotary?: boolean;
   /** Base θ of the rotary frequencies. Default `10000`. */
   rotaryBase?: number;
@@ -144,7 +144,7 @@ export class TransformerBlock extends BaseLayer {
       epsilon: args.epsilon ?? 1e-6,
       normUnitOffset: args.normUnitOffset ?? false,
       dropout,
-      rotary: args.rotary ?? false,
+      rotary: args.rotary ?? true,
       rotaryBase: args.rotaryBase ?? 10000,
       initStd: positiveNumber(owner, 'initStd', args.initStd ?? 0.02),
       residualInit: oneOf(owner, 'residualInit', args.residualInit ?? 'normal', [

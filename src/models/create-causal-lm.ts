@@ -27,7 +27,7 @@ import {
  * Input: int32 token ids `[batch, seqLen]`; output: logits `[batch, seqLen, vocabSize]`.
  * The head is a {@link TiedLMHead}, {@link ShuffledTiedHead}, {@link OrthoProjectionHead}
  * (each reusing the embedding's `E`) or an {@link UntiedLMHead}. The model trains with
- * `model.fit` or a custom loop (see {@link sparseSoftmaxCrossEntropy}), saves and loads with
+ * `model.fitDataset` / {@link fitSparse} or a custom loop (see {@link trainStep}), saves and loads with
  * any tfjs IO handler, and `model.countParams()` equals
  * `countParams(causalLMConfig(opts)).total`.
  *

@@ -5,6 +5,8 @@
  *
  * @module tiedformer/node
  */
+
+export { type DataParallelOptions, DataParallelTrainer } from './data-parallel-trainer.js';
 export { fileSystem, registerFileSystemRouter } from './file-system.js';
 export { loadHuggingFace } from './load-hugging-face.js';
 export { loadTokenizer } from './load-tokenizer.js';
