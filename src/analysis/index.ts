@@ -6,8 +6,15 @@
  *
  * @module analysis
  */
+
+export type { AnalysisActivation } from './activation-moments.js';
+export type { CausalLMAnalysisOptions } from './causal-lm-analysis-options.js';
 export { countParams, type ParamCount } from './count-params.js';
 export { embeddingParams, embeddingShare } from './embedding-share.js';
+export {
+  type CausalLMInitialLoss,
+  estimateCausalLMInitialLoss,
+} from './estimate-causal-lm-initial-loss.js';
 export {
   estimateInitialLoss,
   type HeadKind,
@@ -23,6 +30,7 @@ export {
   monteCarloInitialLoss,
 } from './monte-carlo-initial-loss.js';
 export { type ModelPreset, type PresetName, presets } from './presets.js';
+export { type ResidualStream, residualStreamVariance } from './residual-stream-variance.js';
 export {
   type ShufflePermutation,
   type ShuffleSpec,
