@@ -23,6 +23,7 @@ export {
   recommendedTiedStd,
   uniformLoss,
 } from './initial-loss.js';
+export { type HeadChoice, initialLossByHead } from './initial-loss-by-head.js';
 export { type ModelConfig, type ResolvedModelConfig, resolveModelConfig } from './model-config.js';
 export {
   type MonteCarloEstimate,
