@@ -6,8 +6,15 @@
  *
  * @module analysis
  */
+
+export type { AnalysisActivation } from './activation-moments.js';
+export type { CausalLMAnalysisOptions } from './causal-lm-analysis-options.js';
 export { countParams, type ParamCount } from './count-params.js';
 export { embeddingParams, embeddingShare } from './embedding-share.js';
+export {
+  type CausalLMInitialLoss,
+  estimateCausalLMInitialLoss,
+} from './estimate-causal-lm-initial-loss.js';
 export {
   estimateInitialLoss,
   type HeadKind,
@@ -16,6 +23,7 @@ export {
   recommendedTiedStd,
   uniformLoss,
 } from './initial-loss.js';
+export { type HeadChoice, initialLossByHead } from './initial-loss-by-head.js';
 export { type ModelConfig, type ResolvedModelConfig, resolveModelConfig } from './model-config.js';
 export {
   type MonteCarloEstimate,
@@ -23,6 +31,7 @@ export {
   monteCarloInitialLoss,
 } from './monte-carlo-initial-loss.js';
 export { type ModelPreset, type PresetName, presets } from './presets.js';
+export { type ResidualStream, residualStreamVariance } from './residual-stream-variance.js';
 export {
   type ShufflePermutation,
   type ShuffleSpec,

@@ -42,6 +42,19 @@ export interface InitialLossOptions {
   shuffle?: ShuffleSpec;
   /** The norm before the head. Default `'rmsnorm'`. */
   norm?: 'rmsnorm' | 'layernorm';
+  /**
+   * Per-coordinate variance `π²` of an additive position embedding in the last hidden state
+   * (learned absolute positions drawn with std `π`). Default `0` (rotary or no positions).
+   */
+  positionVariance?: number;
+  /**
+   * Per-coordinate variance `ρ²` of the sum of all residual branches' outputs in the last
+   * hidden state. Default `0`: the 2-gram regime (branches start at zero). For a whole model,
+   * {@link estimateCausalLMInitialLoss} derives it from the model's options.
+   */
+  residualVariance?: number;
+  /** Multiplier `e` of the looked-up embedding rows (Gemma: `√d`); the tied head uses `E` unscaled. Default `1`. */
+  embeddingScale?: number;
 }
 
 /**
@@ -114,9 +127,30 @@ export interface ResolvedInitialLossOptions {
   head: HeadKind;
   norm: 'rmsnorm' | 'layernorm';
   shuffle: ShuffleSpec | undefined;
+  positionVariance: number;
+  residualVariance: number;
+  embeddingScale: number;
 }
 
-const OPTION_KEYS = ['vocabSize', 'hiddenSize', 'std', 'head', 'shuffle', 'norm'] as const;
+const OPTION_KEYS = [
+  'vocabSize',
+  'hiddenSize',
+  'std',
+  'head',
+  'shuffle',
+  'norm',
+  'positionVariance',
+  'residualVariance',
+  'embeddingScale',
+] as const;
+
+/** A finite number ≥ 0, or `fallback` when undefined. */
+function nonNegativeNumber(owner: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(owner, `${name} must be a finite number ≥ 0, got ${JSON.stringify(value)}`);
+  return value;
+}
 
 /** Validates {@link InitialLossOptions}; `extraKeys` are allowed and left to the caller. @internal */
 export function resolveInitialLossOptions(
@@ -141,7 +175,23 @@ export function resolveInitialLossOptions(
   } else if (shuffle !== undefined) {
     fail(owner, `shuffle only applies to head 'shuffled', got head ${JSON.stringify(head)}`);
   }
-  return { vocabSize, hiddenSize, std, head, norm, shuffle };
+  const positionVariance = nonNegativeNumber(owner, 'positionVariance', raw.positionVariance, 0);
+  const residualVariance = nonNegativeNumber(owner, 'residualVariance', raw.residualVariance, 0);
+  const embeddingScale =
+    raw.embeddingScale === undefined
+      ? 1
+      : positiveNumber(owner, 'embeddingScale', raw.embeddingScale);
+  return {
+    vocabSize,
+    hiddenSize,
+    std,
+    head,
+    norm,
+    shuffle,
+    positionVariance,
+    residualVariance,
+    embeddingScale,
+  };
 }
 
 /** `ln(1 + e^x)` without overflow. */
@@ -250,15 +300,29 @@ export function chiMean(k: number): number {
  * ```
  */
 export function estimateInitialLoss(opts: InitialLossOptions): InitialLossEstimate {
-  const {
-    vocabSize: n,
-    hiddenSize: d,
-    std,
-    head,
-    norm,
-    shuffle,
-  } = resolveInitialLossOptions('estimateInitialLoss', opts);
-  const s = std * Math.sqrt(d);
+  return streamInitialLoss(resolveInitialLossOptions('estimateInitialLoss', opts));
+}
+
+/**
+ * The estimate for a last hidden state `x = e·x_i + p + r` (token row, position embedding,
+ * residual branches), normalised by `√(mean(x²) + ε)` and fed to the head. With
+ * `V = e²σ² + ν²`, `ν² = π² + ρ²`, `W = V + ε`:
+ * other logits have variance `s² = dσ²·V/W`; the tied self logit has mean
+ * `e·σ²·√d·E[χ]/√W` and variance `dσ²(ν² + e²σ²/2)/W` (delta method; `dσ²/2` at `ν = 0`).
+ * With `ν = 0, e = 1, ε = 0` this is exactly the 2-gram estimate.
+ * @internal
+ */
+export function streamInitialLoss(
+  o: ResolvedInitialLossOptions,
+  epsilon = 0,
+  logitSoftCap?: number,
+): InitialLossEstimate {
+  const { vocabSize: n, hiddenSize: d, std, head, norm, shuffle, embeddingScale: e } = o;
+  const sigma2 = std * std;
+  const noise = o.positionVariance + o.residualVariance;
+  const v = e * e * sigma2 + noise;
+  const w = v + epsilon;
+  const s = std * Math.sqrt((d * v) / w);
   const uniform = Math.log(n);
   if (head === 'untied' || head === 'ortho') {
     return {
@@ -271,12 +335,20 @@ export function estimateInitialLoss(opts: InitialLossOptions): InitialLossEstima
   let selfLogitMean: number;
   let selfLogitVariance: number;
   if (head === 'tied') {
-    selfLogitMean = s * chiMean(norm === 'rmsnorm' ? d : d - 1);
-    selfLogitVariance = (s * s) / 2;
+    selfLogitMean =
+      (e * sigma2 * Math.sqrt(d) * chiMean(norm === 'rmsnorm' ? d : d - 1)) / Math.sqrt(w);
+    selfLogitVariance = (d * sigma2 * (noise + (e * e * sigma2) / 2)) / w;
+    if (logitSoftCap !== undefined) {
+      // c·tanh(z/c) caps the self logit; background logits (s ≪ c) pass nearly unchanged.
+      const slope = 1 - Math.tanh(selfLogitMean / logitSoftCap) ** 2;
+      selfLogitMean = logitSoftCap * Math.tanh(selfLogitMean / logitSoftCap);
+      selfLogitVariance *= slope * slope;
+    }
   } else {
     const { fixedPoints, twoCycleDims } = shufflePermutation(d, shuffle as ShuffleSpec);
-    selfLogitMean = fixedPoints * std;
-    selfLogitVariance = std * std * (d + twoCycleDims + fixedPoints);
+    selfLogitMean = (e * fixedPoints * sigma2) / Math.sqrt(w);
+    selfLogitVariance =
+      (sigma2 * (e * e * sigma2 * (d + twoCycleDims + fixedPoints) + d * noise)) / w;
   }
   const background = backgroundLogSum(n - 1, s);
   const loss =

@@ -240,3 +240,48 @@ describe('uniformLoss and recommendedTiedStd', () => {
     );
   });
 });
+
+describe('estimateInitialLoss with residual and position variances', () => {
+  const base = { vocabSize: 50257, hiddenSize: 768, std: 0.02 } as const;
+
+  it('shrinks the tied self logit by √(1 + κ²) and leaves untied heads alone', () => {
+    const plain = estimateInitialLoss({ ...base, head: 'tied' });
+    // κ² = (π² + ρ²)/σ² = 3
+    const drowned = estimateInitialLoss({
+      ...base,
+      head: 'tied',
+      positionVariance: 0.0004,
+      residualVariance: 0.0008,
+    });
+    expect(drowned.selfLogitMean).toBeCloseTo(plain.selfLogitMean / 2, 10);
+    // Delta-method variance dσ²(ν² + σ²/2)/V = dσ²·(3 + 1/2)/4.
+    expect(drowned.selfLogitVariance).toBeCloseTo((768 * 0.0004 * 3.5) / 4, 10);
+    const untied = estimateInitialLoss({ ...base, head: 'untied' });
+    const untiedDrowned = estimateInitialLoss({ ...base, head: 'untied', residualVariance: 0.01 });
+    expect(untiedDrowned.loss).toBe(untied.loss);
+  });
+
+  it('multiplies the self logit by an input scale e and keeps the others', () => {
+    const scaled = estimateInitialLoss({ ...base, head: 'tied', embeddingScale: 4 });
+    const plain = estimateInitialLoss({ ...base, head: 'tied' });
+    // x = e·x_i: after the norm the self logit is unchanged when nothing else is in x.
+    expect(scaled.selfLogitMean).toBeCloseTo(plain.selfLogitMean, 10);
+    // With a residual of variance σ², the scale decides who dominates: e = 4 gives κ² = 1/16.
+    const r = estimateInitialLoss({
+      ...base,
+      head: 'tied',
+      embeddingScale: 4,
+      residualVariance: 0.0004,
+    });
+    expect(r.selfLogitMean).toBeCloseTo(plain.selfLogitMean / Math.sqrt(1 + 1 / 16), 10);
+  });
+
+  it('rejects negative variances and a non-positive scale', () => {
+    expect(() => estimateInitialLoss({ ...base, head: 'tied', residualVariance: -1 })).toThrow(
+      '[estimateInitialLoss] residualVariance must be a finite number ≥ 0, got -1',
+    );
+    expect(() => estimateInitialLoss({ ...base, head: 'tied', embeddingScale: 0 })).toThrow(
+      '[estimateInitialLoss] embeddingScale must be a finite number > 0, got 0',
+    );
+  });
+});
