@@ -170,7 +170,7 @@ lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => ' ---: ').join('|')
 contexts.forEach((context, i) => {
   const cells = [String(context)];
   for (const b of backends) {
-    const r = measured[b]?.[i] as Row;
+    const r = (measured[b] as Row[])[i] as Row;
     cells.push(
       fmt(r.cached),
       fmt(r.uncached, 1),
@@ -182,7 +182,7 @@ contexts.forEach((context, i) => {
   cells.push(
     fmt(t),
     ...backends.map((b) =>
-      t === undefined ? '—' : `${fmt((measured[b]?.[i] as Row).cached / t, 1)}×`,
+      t === undefined ? '—' : `${fmt(((measured[b] as Row[])[i] as Row).cached / t, 1)}×`,
     ),
   );
   lines.push(`| ${cells.join(' | ')} |`);
@@ -196,7 +196,7 @@ const growth = backends.map((b) => {
 const agree = torch
   ? backends.map((b) => {
       const same = contexts.filter((_, i) => {
-        const ours = (measured[b]?.[i] as Row).tokens;
+        const ours = ((measured[b] as Row[])[i] as Row).tokens;
         const theirs = torch?.results[i]?.tokens ?? [];
         return ours.every((t, j) => t === theirs[j]);
       }).length;

@@ -153,7 +153,9 @@ describe('MultiHeadAttention.callCached', () => {
           positions: absolute,
         });
         const rows = (await y.array()) as number[][][];
-        rows.forEach((r, b) => outputs[b]?.push(...r));
+        rows.forEach((r, b) => {
+          outputs[b]?.push(...r);
+        });
         tf.dispose([y, step.allowed]);
       }
       let worst = 0;
