@@ -14,6 +14,7 @@ const tfjsSuites = [
   'tests/layers/**/*.test.ts',
   'tests/heads/**/*.test.ts',
   'tests/models/**/*.test.ts',
+  'tests/generation/**/*.test.ts',
   'tests/diagnostics/**/*.test.ts',
   'tests/node/**/*.test.ts',
   'tests/interop/from-hugging-face.test.ts',

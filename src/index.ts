@@ -8,6 +8,7 @@
 export * from './analysis/index.js';
 export * from './backend/index.js';
 export * from './diagnostics/index.js';
+export * from './generation/index.js';
 export * from './heads/index.js';
 export * from './init/index.js';
 export * from './interop/index.js';

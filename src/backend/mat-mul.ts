@@ -95,10 +95,15 @@ function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
 const plainMatMul = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) =>
   tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, y]);
-    const left = transposeA ? swapLastTwo(x) : x; // op(a): [m, k]
-    const right = transposeB ? swapLastTwo(y) : y; // op(b): [k, n]
+    // A few rows against a transposed matrix (the tied head while decoding, one row per
+    // sequence): (b·aᵀ)ᵀ transposes the few rows, not the whole [n, k] matrix, which XNNPACK
+    // would also repack at every call (config B's head: ~100 ms → ~3 ms a token under load).
+    const fewRows = transposeB && !transposeA && x.rank === 2 && (x.shape[0] as number) <= 16;
+    const value = fewRows
+      ? swapLastTwo(product(y, swapLastTwo(x)))
+      : product(transposeA ? swapLastTwo(x) : x, transposeB ? swapLastTwo(y) : y); // op(a)·op(b)
     return {
-      value: product(left, right),
+      value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor, tf.Tensor];
         // d op(a) = dy·op(b)ᵀ, d op(b) = op(a)ᵀ·dy; op(b)ᵀ is `b` itself when transposeB.

@@ -4,6 +4,8 @@ import { dense, matMul } from '../backend/mat-mul.js';
 import { ProjectionInitializers } from '../init/projection-initializers.js';
 import type { InitializerSpec } from '../init/resolve-initializer.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
+import type { CacheStep } from './decoding-step.js';
+import type { KeyValueCache } from './key-value-cache.js';
 
 /**
  * Options of {@link MultiHeadAttention}.
@@ -190,19 +192,27 @@ export class MultiHeadAttention extends BaseLayer {
     return tf.transpose(tf.reshape(x, [batch, seq, heads, this.headDim]), [0, 2, 1, 3]);
   }
 
-  /** Rotate-half RoPE on `[batch, heads, seq, hd]`, positions 0 … seq−1. */
-  private applyRotary(x: tf.Tensor): tf.Tensor {
-    const seq = x.shape[2] as number;
+  /**
+   * Rotate-half RoPE on `[batch, heads, seq, hd]`, at positions 0 … seq−1, or at `positions`
+   * (row-major `[batch, seq]`, one per token: a cached step's offsets, a left-padded row's shift).
+   */
+  private applyRotary(x: tf.Tensor, positions?: ArrayLike<number>): tf.Tensor {
+    const [batch, , seq] = x.shape as [number, number, number, number];
+    const rows = positions === undefined ? seq : batch * seq;
     const half = this.headDim / 2;
-    const angles = new Float32Array(seq * this.headDim);
-    for (let p = 0; p < seq; p++) {
+    const angles = new Float32Array(rows * this.headDim);
+    for (let r = 0; r < rows; r++) {
+      const p = positions === undefined ? r : (positions[r] as number);
       for (let i = 0; i < half; i++) {
         const angle = p * this.rotaryBase ** (-(2 * i) / this.headDim);
-        angles[p * this.headDim + i] = angle;
-        angles[p * this.headDim + i + half] = angle;
+        angles[r * this.headDim + i] = angle;
+        angles[r * this.headDim + i + half] = angle;
       }
     }
-    const theta = tf.tensor2d(angles, [seq, this.headDim]);
+    const theta =
+      positions === undefined
+        ? tf.tensor2d(angles, [seq, this.headDim])
+        : tf.tensor4d(angles, [batch, 1, seq, this.headDim]);
     const [first, second] = tf.split(x, 2, -1) as [tf.Tensor, tf.Tensor];
     const rotated = tf.concat([tf.neg(second), first], -1);
     return tf.add(tf.mul(x, tf.cos(theta)), tf.mul(rotated, tf.sin(theta)));
@@ -243,44 +253,121 @@ export class MultiHeadAttention extends BaseLayer {
           `paddingMask must be [batch, seq] = [${batch}, ${seq}], got [${paddingMask.shape}]`,
         );
       }
-      let q = this.splitHeads(this.project(x, 'query'), this.numHeads); // [B, H, S, hd]
-      let k = this.splitHeads(this.project(x, 'key'), this.numKeyValueHeads); // [B, K, S, hd]
-      const v = this.splitHeads(this.project(x, 'value'), this.numKeyValueHeads); // [B, K, S, hd]
-      if (this.rotary) {
-        q = this.applyRotary(q);
-        k = this.applyRotary(k);
-      }
-      // Grouped-query attention without copying keys and values: the `group` query heads that
-      // share a key/value head are stacked along the sequence axis, [B, H, S, hd] →
-      // [B, K, group·S, hd], so each product runs once per key/value head.
-      const group = this.numHeads / this.numKeyValueHeads;
-      const grouped = [batch, this.numKeyValueHeads, group * seq] as const;
-      const qGrouped = tf.reshape(q, [...grouped, this.headDim]);
-      let scores = tf.reshape(tf.mul(matMul(qGrouped, k, false, true), this.scale), [
-        batch,
-        this.numHeads,
-        seq,
-        seq,
-      ]);
+      const [q, k, v] = this.queryKeyValue(x);
       const allowed = this.allowedPositions(seq, paddingMask);
-      if (allowed) scores = tf.add(scores, tf.mul(tf.sub(1, allowed), MASKED));
-      let probs = tf.softmax(scores, -1); // [B, H, S, S]
-      // A query with no allowed key would spread its weight uniformly over masked keys: zero it.
-      if (allowed) probs = tf.mul(probs, tf.max(allowed, -1, true));
-      if (kwargs?.training === true && this.dropout > 0) probs = tf.dropout(probs, this.dropout);
-      const context = tf.reshape(matMul(tf.reshape(probs, [...grouped, seq]), v), [
-        batch,
-        this.numHeads,
-        seq,
-        this.headDim,
-      ]);
-      const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [
-        batch,
-        seq,
-        this.numHeads * this.headDim,
-      ]);
-      return this.project(merged, 'output'); // [B, S, d]
+      return this.attend(q, k, v, false, allowed, kwargs?.training === true);
     });
+  }
+
+  /**
+   * One decoding step with a key/value cache: projects the new tokens `x [batch, seq, d]`
+   * (the prompt at prefill, then one token a step), appends their keys and values to `cache`,
+   * and attends from the new tokens to every cached entry `step.allowed` permits. The
+   * projections, RoPE (at `step.positions`) and attention are the same code as {@link call},
+   * so a cached step equals the full pass at the same position.
+   *
+   * @param x - Normalised hidden states of the new tokens, `[batch, seq, hiddenSize]`.
+   * @param cache - This layer's cache; its length grows by `seq`.
+   * @param step - Positions and mask of the new tokens (see {@link decodingStep}).
+   * @returns `[batch, seq, hiddenSize]`.
+   * @throws RangeError if the layer is not causal, or on shapes that do not match the cache.
+   * @example
+   * ```ts
+   * import * as tf from '@tensorflow/tfjs';
+   * import { decodingStep, KeyValueCache, MultiHeadAttention } from 'tiedformer';
+   * const attention = new MultiHeadAttention({ numHeads: 2, causal: true, rotary: true });
+   * attention.build([1, 3, 8]);
+   * const cache = new KeyValueCache({ capacity: 4 });
+   * const prefill = decodingStep({ start: 0, seq: 3, capacity: 4, leftPadding: [0] });
+   * attention.callCached(tf.randomNormal([1, 3, 8]), cache, prefill); // [1, 3, 8]
+   * const next = decodingStep({ start: 3, seq: 1, capacity: 4, leftPadding: [0] });
+   * attention.callCached(tf.randomNormal([1, 1, 8]), cache, next); // [1, 1, 8]
+   * cache.dispose();
+   * ```
+   */
+  callCached(x: tf.Tensor, cache: KeyValueCache, step: CacheStep): tf.Tensor {
+    if (!this.causal) this.fail('a key/value cache needs causal attention (causal: true)');
+    if (!this.built) this.fail('the layer is not built yet: apply it once or call build()');
+    return tf.tidy(() => {
+      if (x.rank !== 3 || x.shape[2] !== this.hiddenSize) {
+        this.fail(`input must be [batch, seq, ${this.hiddenSize}], got [${x.shape}]`);
+      }
+      const [batch, seq] = x.shape as [number, number, number];
+      if (step.start !== cache.length) {
+        this.fail(`step starts at ${step.start} but the cache holds ${cache.length} positions`);
+      }
+      const expected = [batch, 1, seq, cache.capacity];
+      if (step.positions.length !== batch * seq || step.allowed.shape.join() !== expected.join()) {
+        this.fail(
+          `step must have ${batch * seq} positions and allowed [${expected}], got ${step.positions.length} and [${step.allowed.shape}]`,
+        );
+      }
+      const [q, k, v] = this.queryKeyValue(x, step.positions);
+      const [keys, values] = cache.append(k, v); // [B, K, hd, capacity], [B, K, capacity, hd]
+      return this.attend(q, keys, values, true, step.allowed, false);
+    });
+  }
+
+  /** Queries `[B, H, S, hd]`, keys and values `[B, K, S, hd]` of `x`, RoPE at `positions`. */
+  private queryKeyValue(
+    x: tf.Tensor,
+    positions?: ArrayLike<number>,
+  ): [tf.Tensor, tf.Tensor, tf.Tensor] {
+    let q = this.splitHeads(this.project(x, 'query'), this.numHeads); // [B, H, S, hd]
+    let k = this.splitHeads(this.project(x, 'key'), this.numKeyValueHeads); // [B, K, S, hd]
+    const v = this.splitHeads(this.project(x, 'value'), this.numKeyValueHeads); // [B, K, S, hd]
+    if (this.rotary) {
+      q = this.applyRotary(q, positions);
+      k = this.applyRotary(k, positions);
+    }
+    return [q, k, v];
+  }
+
+  /**
+   * `softmax(scale · q·kᵀ + mask)·v`, heads merged, then the output projection. `q` is
+   * `[B, H, Sq, hd]`; `k` is `[B, K, Sk, hd]`, or `[B, K, hd, Sk]` when `keysTransposed` (a
+   * cache stores it so, for a plain product); `v` is `[B, K, Sk, hd]`; `allowed` is
+   * `[B or 1, 1, Sq, Sk]` (1 where attention is allowed) or null.
+   */
+  private attend(
+    q: tf.Tensor,
+    k: tf.Tensor,
+    v: tf.Tensor,
+    keysTransposed: boolean,
+    allowed: tf.Tensor | null,
+    training: boolean,
+  ): tf.Tensor {
+    const [batch, , seq] = q.shape as [number, number, number, number];
+    const keyLength = v.shape[2] as number;
+    // Grouped-query attention without copying keys and values: the `group` query heads that
+    // share a key/value head are stacked along the sequence axis, [B, H, S, hd] →
+    // [B, K, group·S, hd], so each product runs once per key/value head.
+    const group = this.numHeads / this.numKeyValueHeads;
+    const grouped = [batch, this.numKeyValueHeads, group * seq] as const;
+    const qGrouped = tf.reshape(q, [...grouped, this.headDim]);
+    let scores = tf.reshape(tf.mul(matMul(qGrouped, k, false, !keysTransposed), this.scale), [
+      batch,
+      this.numHeads,
+      seq,
+      keyLength,
+    ]);
+    if (allowed) scores = tf.add(scores, tf.mul(tf.sub(1, allowed), MASKED));
+    let probs = tf.softmax(scores, -1); // [B, H, Sq, Sk]
+    // A query with no allowed key would spread its weight uniformly over masked keys: zero it.
+    if (allowed) probs = tf.mul(probs, tf.max(allowed, -1, true));
+    if (training && this.dropout > 0) probs = tf.dropout(probs, this.dropout);
+    const context = tf.reshape(matMul(tf.reshape(probs, [...grouped, keyLength]), v), [
+      batch,
+      this.numHeads,
+      seq,
+      this.headDim,
+    ]);
+    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [
+      batch,
+      seq,
+      this.numHeads * this.headDim,
+    ]);
+    return this.project(merged, 'output'); // [B, S, d]
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {

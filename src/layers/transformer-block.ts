@@ -9,7 +9,9 @@ import type { Initializer } from '../init/initializer-base.js';
 import { normal } from '../init/normal.js';
 import { scaledResidual } from '../init/scaled-residual.js';
 import { BaseLayer, type Kwargs, type LayerArgs } from './base-layer.js';
+import type { CacheStep } from './decoding-step.js';
 import { FFN, type FFNActivation, ffnActivation } from './ffn.js';
+import type { KeyValueCache } from './key-value-cache.js';
 import { LayerNorm } from './layer-norm.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { RMSNorm } from './rms-norm.js';
@@ -219,17 +221,47 @@ export class TransformerBlock extends BaseLayer {
         tf.Tensor,
         tf.Tensor | undefined,
       ];
-      const training = kwargs?.training === true && this.args.dropout > 0;
-      const branch = (y: tf.Tensor) => (training ? tf.dropout(y, this.args.dropout) : y);
-      const normed = this.attentionNorm.call(x, kwargs) as tf.Tensor;
-      const attended = this.attention.call(
-        paddingMask ? [normed, paddingMask] : normed,
-        kwargs,
-      ) as tf.Tensor;
-      const h = tf.add(x, branch(attended)); // [B, S, d]
-      const mlpOut = this.mlp.call(this.mlpNorm.call(h, kwargs) as tf.Tensor, kwargs) as tf.Tensor;
-      return tf.add(h, branch(mlpOut));
+      const attend = (normed: tf.Tensor) =>
+        this.attention.call(paddingMask ? [normed, paddingMask] : normed, kwargs) as tf.Tensor;
+      return this.residual(x, attend, kwargs);
     });
+  }
+
+  /**
+   * One decoding step with a key/value cache: the same block as {@link call}, its attention
+   * run by {@link MultiHeadAttention.callCached} on the new tokens only.
+   *
+   * @param x - Hidden states of the new tokens, `[batch, seq, d]`.
+   * @param cache - The cache of this block's attention.
+   * @param step - Positions and mask of the new tokens (see {@link decodingStep}).
+   * @returns `[batch, seq, d]`.
+   * @throws RangeError if the block is not causal or the shapes do not match the cache.
+   * @example
+   * ```ts
+   * import * as tf from '@tensorflow/tfjs';
+   * import { decodingStep, KeyValueCache, TransformerBlock } from 'tiedformer';
+   * const block = new TransformerBlock({ numHeads: 2, intermediateSize: 16, rotary: true });
+   * block.build([1, 2, 8]);
+   * const cache = new KeyValueCache({ capacity: 3 });
+   * const step = decodingStep({ start: 0, seq: 2, capacity: 3, leftPadding: [0] });
+   * block.callCached(tf.randomNormal([1, 2, 8]), cache, step); // [1, 2, 8]
+   * cache.dispose();
+   * ```
+   */
+  callCached(x: tf.Tensor, cache: KeyValueCache, step: CacheStep): tf.Tensor {
+    return tf.tidy(() =>
+      this.residual(x, (normed) => this.attention.callCached(normed, cache, step), {}),
+    );
+  }
+
+  /** `x + Attention(norm(x))`, then `+ FFN(norm(·))`, with `attend` running the attention. */
+  private residual(x: tf.Tensor, attend: (normed: tf.Tensor) => tf.Tensor, kwargs: Kwargs) {
+    const training = kwargs?.training === true && this.args.dropout > 0;
+    const branch = (y: tf.Tensor) => (training ? tf.dropout(y, this.args.dropout) : y);
+    const normed = this.attentionNorm.call(x, kwargs) as tf.Tensor;
+    const h = tf.add(x, branch(attend(normed))); // [B, S, d]
+    const mlpOut = this.mlp.call(this.mlpNorm.call(h, kwargs) as tf.Tensor, kwargs) as tf.Tensor;
+    return tf.add(h, branch(mlpOut));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { normal } from '../../src/init/normal.js';
+import { decodingStep } from '../../src/layers/decoding-step.js';
+import { KeyValueCache } from '../../src/layers/key-value-cache.js';
 import { MultiHeadAttention } from '../../src/layers/multi-head-attention.js';
 import { checkpointCases } from '../helpers/checkpoint-fixtures.js';
 import { expectLayerContract } from '../helpers/layer-contract.js';
@@ -129,5 +131,85 @@ describe('MultiHeadAttention', () => {
     expect(() => attention.apply([tf.ones([2, 3, 8]), tf.ones([2, 4])])).toThrow(
       '[MultiHeadAttention] paddingMask must be [batch, seq] = [2, 3], got [2,4]',
     );
+  });
+});
+
+describe('MultiHeadAttention.callCached', () => {
+  // The full call with a causal + padding mask is the reference; the cached path runs a
+  // 4-token prefill and then 1-token steps into a KeyValueCache, at the same (absolute) RoPE
+  // positions, and must give the same output at every position.
+  const cases = [
+    { numKeyValueHeads: 4, useBias: false },
+    { numKeyValueHeads: 2, useBias: true },
+    { numKeyValueHeads: 1, useBias: false },
+  ];
+  for (const c of cases) {
+    it(`equals the full pass at every position (${c.numKeyValueHeads} kv heads, bias ${c.useBias}, padded)`, async () => {
+      const attention = new MultiHeadAttention({ numHeads: 4, causal: true, rotary: true, ...c });
+      attention.build([2, 7, 16]);
+      if (c.useBias)
+        attention.setWeights(
+          attention.getWeights().map((w) => tf.randomNormal(w.shape, 0, 0.5, 'float32', 9)),
+        );
+      const x = tf.randomNormal([2, 7, 16], 0, 1, 'float32', 4);
+      const mask = tf.tensor2d([
+        [1, 1, 1, 1, 1, 1, 1],
+        [0, 0, 1, 1, 1, 1, 1],
+      ]);
+      const full = (await (attention.apply([x, mask]) as tf.Tensor).array()) as number[][][];
+      const cache = new KeyValueCache({ capacity: 8 });
+      const outputs: number[][][] = [[], []];
+      for (const [start, seq] of [
+        [0, 4],
+        [4, 1],
+        [5, 1],
+        [6, 1],
+      ] as const) {
+        const step = decodingStep({ start, seq, capacity: 8, leftPadding: [0, 2] });
+        const absolute = Int32Array.from({ length: 2 * seq }, (_, i) => start + (i % seq));
+        const y = attention.callCached(tf.slice(x, [0, start, 0], [2, seq, 16]), cache, {
+          ...step,
+          positions: absolute,
+        });
+        const rows = (await y.array()) as number[][][];
+        rows.forEach((r, b) => {
+          outputs[b]?.push(...r);
+        });
+        tf.dispose([y, step.allowed]);
+      }
+      let worst = 0;
+      let control = 0;
+      for (let b = 0; b < 2; b++)
+        for (let p = 0; p < 7; p++)
+          for (let j = 0; j < 16; j++) {
+            worst = Math.max(worst, Math.abs(outputs[b]![p]![j]! - full[b]![p]![j]!));
+            if (p > 2)
+              control = Math.max(control, Math.abs(outputs[b]![p]![j]! - full[b]![p - 1]![j]!));
+          }
+      expect(worst).toBeLessThan(1e-5);
+      expect(control).toBeGreaterThan(1e-3); // negative control: the neighbouring position
+      cache.dispose();
+    });
+  }
+
+  it('needs a causal layer and a step that matches the cache', () => {
+    const open = new MultiHeadAttention({ numHeads: 2 });
+    open.build([1, 2, 8]);
+    const cache = new KeyValueCache({ capacity: 4 });
+    const step = decodingStep({ start: 0, seq: 2, capacity: 4, leftPadding: [0] });
+    expect(() => open.callCached(tf.zeros([1, 2, 8]), cache, step)).toThrow(
+      '[MultiHeadAttention] a key/value cache needs causal attention (causal: true)',
+    );
+    const causal = new MultiHeadAttention({ numHeads: 2, causal: true });
+    causal.build([1, 2, 8]);
+    expect(() => causal.callCached(tf.zeros([1, 3, 8]), cache, step)).toThrow(
+      '[MultiHeadAttention] step must have 3 positions and allowed [1,1,3,4], got 2 and [1,1,2,4]',
+    );
+    const later = decodingStep({ start: 1, seq: 1, capacity: 4, leftPadding: [0] });
+    expect(() => causal.callCached(tf.zeros([1, 1, 8]), cache, later)).toThrow(
+      '[MultiHeadAttention] step starts at 1 but the cache holds 0 positions',
+    );
+    tf.dispose([step.allowed, later.allowed]);
+    cache.dispose();
   });
 });

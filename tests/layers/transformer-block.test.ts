@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { decodingStep } from '../../src/layers/decoding-step.js';
+import { KeyValueCache } from '../../src/layers/key-value-cache.js';
 import { TransformerBlock } from '../../src/layers/transformer-block.js';
 import { expectLayerContract } from '../helpers/layer-contract.js';
 import { expectMatchesReference, referenceCases } from '../helpers/reference.js';
@@ -201,5 +203,33 @@ describe('TransformerBlock', () => {
     [{ numHeads: 2, intermediateSize: 8, activation: 'elu' }, '[FFN] activation must be one of'],
   ])('rejects %j', (args, message) => {
     expect(() => new TransformerBlock(args as never)).toThrow(message);
+  });
+});
+
+describe('TransformerBlock.callCached', () => {
+  it('equals the full pass at every position, one token at a time (GQA, rotary)', async () => {
+    const block = new TransformerBlock({
+      numHeads: 4,
+      numKeyValueHeads: 2,
+      intermediateSize: 32,
+      rotary: true,
+      initStd: 0.3,
+      seed: 2,
+    });
+    const x = tf.randomNormal([1, 6, 16], 0, 1, 'float32', 8);
+    const full = (await (block.apply(x) as tf.Tensor).data()) as Float32Array;
+    const cache = new KeyValueCache({ capacity: 6 });
+    let worst = 0;
+    for (let p = 0; p < 6; p++) {
+      const step = decodingStep({ start: p, seq: 1, capacity: 6, leftPadding: [0] });
+      const y = (await block
+        .callCached(tf.slice(x, [0, p, 0], [1, 1, 16]), cache, step)
+        .data()) as Float32Array;
+      for (let j = 0; j < 16; j++)
+        worst = Math.max(worst, Math.abs((y[j] as number) - (full[p * 16 + j] as number)));
+      step.allowed.dispose();
+    }
+    expect(worst).toBeLessThan(1e-5);
+    cache.dispose();
   });
 });

@@ -1,28 +1,15 @@
+// The library's generate before issue #11 (commit 35701c8, src/models/generate.ts), kept
+// verbatim but for its argument validation, as the "today's generate" column of
+// bench/generate.ts: every token re-runs the whole context, reading the logits synchronously.
 // A CommonJS module whose `factory` Node cannot see as a named ESM export: import the default.
 import mt19937 from '@stdlib/random-base-mt19937';
 import * as tf from '@tensorflow/tfjs';
-import { nonNegativeInteger, positiveInteger, positiveNumber } from '../analysis/validation.js';
 
-/**
- * Options of {@link generate}.
- *
- * @example
- * ```ts
- * import type { GenerateOptions } from 'tiedformer';
- * const greedy: GenerateOptions = { maxNewTokens: 20 };
- * const sampled: GenerateOptions = { maxNewTokens: 20, temperature: 0.8, topK: 40, seed: 1 };
- * ```
- */
-export interface GenerateOptions {
-  /** Number of tokens to append. */
+interface GenerateOptions {
   maxNewTokens: number;
-  /** Sampling temperature (> 0); omit for greedy decoding (argmax). */
   temperature?: number;
-  /** Sample only among the `k` most likely tokens. Default: all. */
   topK?: number;
-  /** Seed of the sampler (non-negative integer). Default: unseeded. */
   seed?: number;
-  /** Longest context fed to the model (the model's fixed `seqLen`, if it has one). Default: all tokens. */
   maxContext?: number;
 }
 
@@ -43,36 +30,14 @@ function uniformSource(seed: number | undefined): () => number {
  * @param opts - Number of new tokens and the sampling rule.
  * @returns The prompt followed by the generated tokens.
  * @throws RangeError on an empty prompt or invalid options.
- * @example
- * ```ts
- * import { createCausalLM, generate } from 'tiedformer';
- * const model = createCausalLM({
- *   vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied',
- * });
- * const tokens = generate(model, [1, 2, 3], { maxNewTokens: 5, temperature: 1, topK: 10, seed: 7 });
- * ```
  */
-export function generate(
+export function legacyGenerate(
   model: tf.LayersModel,
   prompt: readonly number[],
   opts: GenerateOptions,
 ): number[] {
-  const owner = 'generate';
-  if (!Array.isArray(prompt) || prompt.length === 0)
-    throw new RangeError(`[${owner}] prompt must be a non-empty array of token ids`);
-  const maxNewTokens = nonNegativeInteger(owner, 'maxNewTokens', opts?.maxNewTokens);
-  const temperature =
-    opts.temperature === undefined
-      ? undefined
-      : positiveNumber(owner, 'temperature', opts.temperature);
-  const topK = opts.topK === undefined ? undefined : positiveInteger(owner, 'topK', opts.topK);
-  const maxContext =
-    opts.maxContext === undefined
-      ? undefined
-      : positiveInteger(owner, 'maxContext', opts.maxContext);
-  const random = uniformSource(
-    opts.seed === undefined ? undefined : nonNegativeInteger(owner, 'seed', opts.seed),
-  );
+  const { maxNewTokens, temperature, topK, maxContext } = opts;
+  const random = uniformSource(opts.seed);
   const tokens = [...prompt];
   for (let step = 0; step < maxNewTokens; step++) {
     const context = maxContext === undefined ? tokens : tokens.slice(-maxContext);

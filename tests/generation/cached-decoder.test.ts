@@ -1,0 +1,137 @@
+// Every cached step's logits against the full pass of the same model at the same position:
+// the full pass (model.predict on the whole, unpadded sequence) is the independent reference.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { CachedDecoder } from '../../src/generation/cached-decoder.js';
+import type { CausalLMOptions } from '../../src/models/causal-lm-options.js';
+import { createCausalLM } from '../../src/models/create-causal-lm.js';
+
+const base = (head: CausalLMOptions['head'], extra: Partial<CausalLMOptions> = {}) =>
+  ({
+    vocabSize: 40,
+    hiddenSize: 16,
+    numLayers: 2,
+    numHeads: 4,
+    intermediateSize: 32,
+    head,
+    embeddingStd: 0.5,
+    initStd: 0.3,
+    residualInit: 'normal',
+    seed: 3,
+    ...extra,
+  }) as CausalLMOptions;
+
+/** Full-pass logits of one sequence, [seq, vocab]. */
+async function fullPass(model: tf.LayersModel, ids: number[]): Promise<number[][]> {
+  const out = model.predict(tf.tensor2d([ids], [1, ids.length], 'int32')) as tf.Tensor;
+  const rows = ((await out.array()) as number[][][])[0] as number[][];
+  out.dispose();
+  return rows;
+}
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+  return worst;
+};
+
+// Two prompts of different lengths (the shorter is left-padded), then 4 fed tokens per row.
+const prompts = [
+  [3, 17, 5, 22, 9],
+  [11, 2],
+];
+const fed = [
+  [7, 30, 1, 39],
+  [0, 25, 25, 13],
+];
+
+describe('CachedDecoder', () => {
+  const heads = ['tied', 'shuffled', 'ortho', 'untied'] as const;
+  const kvHeads = [4, 2, 1]; // MHA, GQA with 2 and with 1 key/value head
+  for (const head of heads) {
+    for (const numKeyValueHeads of kvHeads) {
+      it(`equals the full pass at every position (head ${head}, ${numKeyValueHeads} kv heads, padded batch)`, async () => {
+        const model = createCausalLM(base(head, { numKeyValueHeads }));
+        const before = tf.memory().numTensors;
+        const decoder = new CachedDecoder(model, { maxLength: 16 });
+        const got: Float32Array[][] = [[], []]; // per row, per position from the prompt's end
+        const first = decoder.prefill(prompts);
+        const firstData = (await first.data()) as Float32Array;
+        first.dispose();
+        for (let b = 0; b < 2; b++) got[b]?.push(firstData.slice(b * 40, (b + 1) * 40));
+        for (let s = 0; s < fed[0]!.length; s++) {
+          const next = decoder.step(fed.map((f) => f[s] as number));
+          const data = (await next.data()) as Float32Array;
+          next.dispose();
+          for (let b = 0; b < 2; b++) got[b]?.push(data.slice(b * 40, (b + 1) * 40));
+        }
+        decoder.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+        for (let b = 0; b < 2; b++) {
+          const sequence = [...(prompts[b] as number[]), ...(fed[b] as number[])];
+          const reference = await fullPass(model, sequence);
+          const offset = (prompts[b] as number[]).length - 1;
+          (got[b] as Float32Array[]).forEach((logits, s) => {
+            expect(maxDiff(logits, reference[offset + s] as number[])).toBeLessThan(1e-5);
+            // Negative control: the neighbouring position differs far beyond the tolerance.
+            expect(maxDiff(logits, reference[offset + s - 1] as number[])).toBeGreaterThan(1e-3);
+          });
+        }
+        model.dispose();
+      });
+    }
+  }
+
+  it('grows the cache past a block and stays equal to the full pass', async () => {
+    const model = createCausalLM(base('tied', { numKeyValueHeads: 2, numLayers: 1 }));
+    const decoder = new CachedDecoder(model, { maxLength: 300 });
+    const prompt = Array.from({ length: 254 }, (_, i) => (i * 7) % 40);
+    tf.dispose(decoder.prefill([prompt]));
+    expect(decoder.bytes).toBe(2 * 2 * 4 * 256 * 4); // K=2, headDim 4, one block of 256
+    const sequence = [...prompt];
+    let last: Float32Array | undefined;
+    for (const t of [5, 6, 7, 8]) {
+      const logits = decoder.step([t]);
+      last = (await logits.data()) as Float32Array;
+      logits.dispose();
+      sequence.push(t);
+    }
+    expect(decoder.length).toBe(258);
+    expect(decoder.bytes).toBe(2 * 2 * 4 * 300 * 4); // grown to maxLength
+    const reference = await fullPass(model, sequence);
+    expect(maxDiff(last as Float32Array, reference[sequence.length - 1] as number[])).toBeLessThan(
+      1e-5,
+    );
+    expect(() => {
+      for (let i = 0; i < 50; i++) tf.dispose(decoder.step([1]));
+    }).toThrow('[CachedDecoder] the context is full (maxLength 300)');
+    decoder.dispose();
+    model.dispose();
+  });
+
+  it('drives a model with a fixed seqLen at any context length', async () => {
+    const model = createCausalLM(base('tied', { seqLen: 8 }));
+    const decoder = new CachedDecoder(model, { maxLength: 8 });
+    const logits = decoder.prefill([[1, 2, 3]]);
+    expect(logits.shape).toEqual([1, 40]);
+    tf.dispose([logits, decoder.step([4])]);
+    decoder.dispose();
+  });
+
+  it('says which layer it cannot drive', () => {
+    const ids = tf.input({ shape: [null], dtype: 'int32' });
+    const hidden = tf.layers
+      .embedding({ inputDim: 5, outputDim: 4 })
+      .apply(ids) as tf.SymbolicTensor;
+    const mixed = tf.layers.simpleRNN({ units: 4, returnSequences: true }).apply(hidden);
+    const model = tf.model({ inputs: ids, outputs: mixed as tf.SymbolicTensor });
+    expect(CachedDecoder.unsupported(model)).toMatch(
+      /SimpleRNN\) is not known to act on each position alone/,
+    );
+    expect(() => new CachedDecoder(model, { maxLength: 4 })).toThrow(
+      '[CachedDecoder] cannot decode this model with a key/value cache: layer',
+    );
+    expect(CachedDecoder.unsupported(createCausalLM(base('tied')))).toBeUndefined();
+  });
+});
