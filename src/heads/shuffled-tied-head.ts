@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { type ShuffleSpec, shufflePermutation } from '../analysis/shuffle-permutation.js';
 import type { Kwargs } from '../layers/base-layer.js';
 import { TokenEmbedding } from '../layers/token-embedding.js';
@@ -56,7 +57,7 @@ export class ShuffledTiedHead extends TiedHeadBase {
    *   the embedding is given, else when built).
    */
   constructor(args: ShuffledTiedHeadArgs) {
-    super(args);
+    super(knownOptions('ShuffledTiedHead', args, ['embedding', 'shuffle'], { layer: true }));
     const shuffle = args.shuffle;
     if (
       shuffle !== 'swap-halves' &&

@@ -12,6 +12,7 @@ import { BaseLayer, type Kwargs, type LayerArgs } from './base-layer.js';
 import { FFN, type FFNActivation } from './ffn.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { RMSNorm } from './rms-norm.js';
+import { checkTransformerBlockArgs } from './transformer-block-args.js';
 
 /**
  * How the output projections of the residual branches (attention `output_kernel`, FFN
@@ -112,7 +113,7 @@ export class TransformerBlock extends BaseLayer {
    * @throws RangeError on any invalid argument, naming it.
    */
   constructor(args: TransformerBlockArgs) {
-    super(args);
+    super(checkTransformerBlockArgs(args));
     const owner = 'TransformerBlock';
     const dropout = args?.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))

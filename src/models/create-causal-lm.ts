@@ -11,6 +11,7 @@ import { RMSNorm } from '../layers/rms-norm.js';
 import { TokenEmbedding } from '../layers/token-embedding.js';
 import { TransformerBlock } from '../layers/transformer-block.js';
 import { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
+import { validateCausalLMOptions } from './validate-causal-lm-options.js';
 
 /**
  * Builds a decoder-only language model from tiedformer's layers:
@@ -43,6 +44,7 @@ import { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
  * ```
  */
 export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
+  validateCausalLMOptions(opts); // every option, before any weight exists
   const owner = 'createCausalLM';
   if (typeof opts !== 'object' || opts === null)
     fail(owner, `expected an options object, got ${String(opts)}`);

@@ -84,7 +84,7 @@ describe('createCausalLM', () => {
     ],
     [
       { head: 'shuffled', shuffle: { groups: 8 } },
-      '[ShuffledTiedHead] shuffle.groups = 8 with hiddenSize 8 is the identity',
+      '[createCausalLM] shuffle: shuffle.groups = 8 with hiddenSize 8 is the identity',
     ],
   ])('rejects %j', (extra, message) => {
     expect(() =>
