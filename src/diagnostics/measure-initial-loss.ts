@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { positiveInteger } from '../analysis/validation.js';
 import { sparseSoftmaxCrossEntropy } from '../backend/sparse-cross-entropy.js';
+import { checkTokenIds } from './check-token-ids.js';
 
 /**
  * The model's actual mean next-token cross-entropy (nats) on the given sequences: for each row
@@ -27,6 +28,8 @@ export function measureInitialLoss(
   batchSize = 8,
 ): number {
   const owner = '[measureInitialLoss]';
+  if (typeof (model as { predict?: unknown } | null)?.predict !== 'function')
+    throw new RangeError(`${owner} model must be a tf.LayersModel, got ${String(model)}`);
   positiveInteger('measureInitialLoss', 'batchSize', batchSize);
   const rows = tokens instanceof tf.Tensor ? (tokens.arraySync() as number[][]) : tokens;
   if (!Array.isArray(rows) || rows.length === 0)
@@ -40,6 +43,7 @@ export function measureInitialLoss(
       );
     }
   });
+  checkTokenIds('measureInitialLoss', 'tokens', rows, model);
   let total = 0;
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import { TiedHeadBase } from '../heads/tied-head-base.js';
-import { UntiedLMHead } from '../heads/untied-lm-head.js';
-import { TokenEmbedding } from '../layers/token-embedding.js';
+import type { TiedHeadBase } from '../heads/tied-head-base.js';
+import { isClass, TIED_HEADS } from '../layers/is-class.js';
+import type { TokenEmbedding } from '../layers/token-embedding.js';
 
 /**
  * What {@link verifyTie} found.
@@ -48,7 +48,9 @@ export interface TieReport {
  * ```
  */
 export function verifyTie(model: tf.LayersModel): TieReport {
-  const embeddings = model.layers.filter((l): l is TokenEmbedding => l instanceof TokenEmbedding);
+  if (!Array.isArray((model as { layers?: unknown } | null)?.layers))
+    throw new RangeError(`[verifyTie] model must be a tf.LayersModel, got ${String(model)}`);
+  const embeddings = model.layers.filter((l): l is TokenEmbedding => isClass(l, 'TokenEmbedding'));
   const output = model.outputs[0]?.sourceLayer;
   const outputLayer = output?.name;
   const report = (
@@ -85,17 +87,18 @@ export function verifyTie(model: tf.LayersModel): TieReport {
       embedding,
       `${embedding.name} computes the logits itself (called on hidden states)`,
     );
-  if (output instanceof TiedHeadBase) {
-    return output.embedding === embedding
-      ? report(true, embedding, `${output.name} projects onto ${embedding.embeddings.originalName}`)
+  if (isClass(output, ...TIED_HEADS)) {
+    const head = output as TiedHeadBase;
+    return head.embedding === embedding
+      ? report(true, embedding, `${head.name} projects onto ${embedding.embeddings.originalName}`)
       : report(
           false,
           embedding,
-          `${output.name} projects onto another TokenEmbedding (${output.embedding.name})`,
+          `${head.name} projects onto another TokenEmbedding (${head.embedding.name})`,
         );
   }
-  if (output instanceof UntiedLMHead)
-    return report(false, embedding, `${output.name} is an untied head with its own matrix`);
+  if (isClass(output, 'UntiedLMHead'))
+    return report(false, embedding, `${outputLayer} is an untied head with its own matrix`);
   return report(
     false,
     embedding,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, nonNegativeInteger, oneOf } from '../analysis/validation.js';
 import { gelu } from '../backend/activations.js';
 import { dense } from '../backend/mat-mul.js';
@@ -82,7 +83,14 @@ export class OrthoProjectionHead extends TiedHeadBase {
    * @throws RangeError on a missing embedding, an unknown activation or a bad seed.
    */
   constructor(args: OrthoProjectionHeadArgs) {
-    super(args);
+    super(
+      knownOptions(
+        'OrthoProjectionHead',
+        args,
+        ['embedding', 'useBias', 'activation', 'norm', 'seed'],
+        { layer: true },
+      ),
+    );
     const owner = 'OrthoProjectionHead';
     this.useBias = boolean(owner, 'useBias', args.useBias ?? false);
     this.activation = oneOf(owner, 'activation', args.activation ?? 'linear', [

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { type ShuffleSpec, shufflePermutation } from '../analysis/shuffle-permutation.js';
 import type { Kwargs } from '../layers/base-layer.js';
-import { TokenEmbedding } from '../layers/token-embedding.js';
+import { isClass } from '../layers/is-class.js';
+import type { TokenEmbedding } from '../layers/token-embedding.js';
 import { type TiedHeadArgs, TiedHeadBase } from './tied-head-base.js';
 
 /**
@@ -56,7 +58,7 @@ export class ShuffledTiedHead extends TiedHeadBase {
    *   the embedding is given, else when built).
    */
   constructor(args: ShuffledTiedHeadArgs) {
-    super(args);
+    super(knownOptions('ShuffledTiedHead', args, ['embedding', 'shuffle'], { layer: true }));
     const shuffle = args.shuffle;
     if (
       shuffle !== 'swap-halves' &&
@@ -65,7 +67,8 @@ export class ShuffledTiedHead extends TiedHeadBase {
       this.fail(`shuffle must be 'swap-halves' or { groups }, got ${JSON.stringify(shuffle)}`);
     }
     this.shuffle = shuffle;
-    if (args.embedding instanceof TokenEmbedding) this.checkShuffle(args.embedding.hiddenSize);
+    if (isClass(args.embedding, 'TokenEmbedding'))
+      this.checkShuffle((args.embedding as TokenEmbedding).hiddenSize);
   }
 
   private checkShuffle(hiddenSize: number): void {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { dense } from '../backend/mat-mul.js';
 import { BaseLayer, type Kwargs, type LayerArgs } from '../layers/base-layer.js';
-import { TokenEmbedding } from '../layers/token-embedding.js';
+import { isClass } from '../layers/is-class.js';
+import type { TokenEmbedding } from '../layers/token-embedding.js';
 
 /**
  * Options every tied head takes.
@@ -40,9 +41,9 @@ export abstract class TiedHeadBase extends BaseLayer {
   constructor(args: TiedHeadArgs) {
     super(args);
     const embedding = args?.embedding;
-    if (embedding instanceof TokenEmbedding) {
-      this.embeddingLayer = embedding;
-      this.embeddingName = embedding.name;
+    if (isClass(embedding, 'TokenEmbedding')) {
+      this.embeddingLayer = embedding as TokenEmbedding;
+      this.embeddingName = (embedding as TokenEmbedding).name;
     } else if (typeof embedding === 'string' && embedding.length > 0) {
       this.embeddingName = embedding;
     } else if (
@@ -90,7 +91,8 @@ export abstract class TiedHeadBase extends BaseLayer {
       if (seen.has(tensor)) continue;
       seen.add(tensor);
       const layer = tensor.sourceLayer;
-      if (layer instanceof TokenEmbedding && layer.name === this.embeddingName) return layer;
+      if (isClass(layer, 'TokenEmbedding') && layer.name === this.embeddingName)
+        return layer as TokenEmbedding;
       queue.push(...(tensor.inputs ?? []));
     }
     return this.fail(`no TokenEmbedding named '${this.embeddingName}' upstream of its input`);

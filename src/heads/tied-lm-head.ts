@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveNumber } from '../analysis/validation.js';
 import type { Kwargs, LayerWeight } from '../layers/base-layer.js';
 import { type TiedHeadArgs, TiedHeadBase } from './tied-head-base.js';
@@ -59,7 +60,11 @@ export class TiedLMHead extends TiedHeadBase {
    * @throws RangeError on a missing embedding or a non-positive scale or cap.
    */
   constructor(args: TiedLMHeadArgs) {
-    super(args);
+    super(
+      knownOptions('TiedLMHead', args, ['embedding', 'useBias', 'logitScale', 'logitSoftCap'], {
+        layer: true,
+      }),
+    );
     this.useBias = boolean('TiedLMHead', 'useBias', args.useBias ?? false);
     this.logitScale = positiveNumber('TiedLMHead', 'logitScale', args.logitScale ?? 1);
     this.logitSoftCap =

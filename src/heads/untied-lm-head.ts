@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveInteger } from '../analysis/validation.js';
 import { dense } from '../backend/mat-mul.js';
 import { normal } from '../init/normal.js';
@@ -58,7 +59,11 @@ export class UntiedLMHead extends BaseLayer {
    * @throws RangeError on a non-integer vocabulary size or an unknown initializer.
    */
   constructor(args: UntiedLMHeadArgs) {
-    super(args);
+    super(
+      knownOptions('UntiedLMHead', args, ['vocabSize', 'useBias', 'kernelInitializer'], {
+        layer: true,
+      }),
+    );
     this.vocabSize = positiveInteger('UntiedLMHead', 'vocabSize', args?.vocabSize);
     this.useBias = boolean('UntiedLMHead', 'useBias', args.useBias ?? false);
     this.kernelInitializer = resolveInitializer(

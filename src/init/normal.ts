@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { nonNegativeInteger, positiveNumber } from '../analysis/validation.js';
 import type { Initializer } from './initializer-base.js';
 
@@ -34,6 +35,7 @@ export interface NormalArgs {
  * ```
  */
 export function normal(args: NormalArgs): Initializer {
+  knownOptions('normal', args, ['std', 'seed']);
   const std = positiveNumber('normal', 'std', args?.std);
   const seed =
     args.seed === undefined ? undefined : nonNegativeInteger('normal', 'seed', args.seed);

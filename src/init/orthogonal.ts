@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { orthonormalizeRows } from '../analysis/orthonormal-rows.js';
 import { nonNegativeInteger, positiveNumber } from '../analysis/validation.js';
 import { type Initializer, InitializerBase } from './initializer-base.js';
@@ -49,6 +50,7 @@ export class Orthogonal extends InitializerBase {
    */
   constructor(args: OrthogonalArgs = {}) {
     super();
+    knownOptions('orthogonal', args, ['gain', 'seed']);
     this.gain = positiveNumber('orthogonal', 'gain', args.gain ?? 1);
     this.seed =
       args.seed === undefined ? undefined : nonNegativeInteger('orthogonal', 'seed', args.seed);

@@ -37,8 +37,8 @@ export class ProjectionInitializers {
       args.kernelInitializer ?? normal({ std: 0.02 }),
     );
     this.outputGiven = args.outputInitializer !== undefined;
-    this.output = args.outputInitializer
-      ? resolveInitializer(owner, 'outputInitializer', args.outputInitializer)
+    this.output = this.outputGiven
+      ? resolveInitializer(owner, 'outputInitializer', args.outputInitializer as InitializerSpec)
       : this.kernel;
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { type Initializer, InitializerBase } from './initializer-base.js';
 
@@ -51,6 +52,7 @@ export class ScaledResidual extends InitializerBase {
    */
   constructor(args: ScaledResidualArgs) {
     super();
+    knownOptions('ScaledResidual', args, ['std', 'numLayers', 'seed']);
     this.baseStd = positiveNumber('ScaledResidual', 'std', args?.std);
     this.numLayers = positiveInteger('ScaledResidual', 'numLayers', args.numLayers);
     this.seed =

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { recommendedTiedStd } from '../analysis/initial-loss.js';
+import { knownOptions } from '../analysis/known-options.js';
 import { nonNegativeInteger, positiveInteger } from '../analysis/validation.js';
 import { type Initializer, InitializerBase } from './initializer-base.js';
 
@@ -54,6 +55,7 @@ export class TiedNormal extends InitializerBase {
    */
   constructor(args: TiedNormalArgs) {
     super();
+    knownOptions('TiedNormal', args, ['vocabSize', 'hiddenSize', 'seed']);
     this.vocabSize = positiveInteger('TiedNormal', 'vocabSize', args?.vocabSize);
     this.hiddenSize = positiveInteger('TiedNormal', 'hiddenSize', args.hiddenSize);
     this.seed =

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../analysis/validation.js';
 import type { Initializer } from '../init/initializer-base.js';
+import { checkWeightSize } from './weight-size.js';
 import { zeroInitActive } from './zero-init.js';
 
 /**
@@ -76,6 +77,7 @@ export abstract class BaseLayer extends tf.layers.Layer {
    */
   protected addParam(name: string, shape: number[], initializer: Initializer): LayerWeight {
     const fullName = `${this.weightPrefix}${name}`;
+    checkWeightSize(this.getClassName(), fullName, shape);
     const init = zeroInitActive() ? tf.initializers.zeros() : reseeded(initializer, fullName);
     return this.addWeight(fullName, shape, 'float32', init);
   }

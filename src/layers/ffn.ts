@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, oneOf, positiveInteger } from '../analysis/validation.js';
 import { gelu, geluTanh } from '../backend/activations.js';
 import { dense } from '../backend/mat-mul.js';
@@ -91,7 +92,14 @@ export class FFN extends BaseLayer {
    * @throws RangeError on a non-integer width or an unknown activation.
    */
   constructor(args: FFNArgs) {
-    super(args);
+    super(
+      knownOptions(
+        'FFN',
+        args,
+        ['intermediateSize', 'activation', 'useBias', 'kernelInitializer', 'outputInitializer'],
+        { layer: true },
+      ),
+    );
     this.intermediateSize = positiveInteger('FFN', 'intermediateSize', args?.intermediateSize);
     this.activation = ffnActivation('FFN', args.activation ?? 'gelu');
     this.useBias = boolean('FFN', 'useBias', args.useBias ?? false);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { dense, matMul } from '../backend/mat-mul.js';
 import { ProjectionInitializers } from '../init/projection-initializers.js';
@@ -107,7 +108,28 @@ export class MultiHeadAttention extends BaseLayer {
    *   `numKeyValueHeads`, a dropout outside [0, 1), or a non-positive scale or rotary base.
    */
   constructor(args: MultiHeadAttentionArgs) {
-    super(args);
+    super(
+      knownOptions(
+        'MultiHeadAttention',
+        args,
+        [
+          'numHeads',
+          'numKeyValueHeads',
+          'headDim',
+          'causal',
+          'useBias',
+          'qkvBias',
+          'outputBias',
+          'dropout',
+          'scale',
+          'rotary',
+          'rotaryBase',
+          'kernelInitializer',
+          'outputInitializer',
+        ],
+        { layer: true },
+      ),
+    );
     const owner = 'MultiHeadAttention';
     this.numHeads = positiveInteger(owner, 'numHeads', args?.numHeads);
     this.numKeyValueHeads = positiveInteger(

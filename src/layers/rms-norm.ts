@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveNumber } from '../analysis/validation.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
 
@@ -64,7 +65,9 @@ export class RMSNorm extends BaseLayer {
    * @throws RangeError if `epsilon` is not a finite number > 0.
    */
   constructor(args: RMSNormArgs = {}) {
-    super(args);
+    super(
+      knownOptions('RMSNorm', args, ['epsilon', 'center', 'scale', 'unitOffset'], { layer: true }),
+    );
     this.epsilon = positiveNumber('RMSNorm', 'epsilon', args.epsilon ?? 1e-6);
     this.center = boolean('RMSNorm', 'center', args.center ?? false);
     this.scale = boolean('RMSNorm', 'scale', args.scale ?? true);

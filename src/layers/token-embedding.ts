@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { embeddingLookup } from '../backend/embedding-lookup.js';
 import { idRangeGuard } from '../backend/id-range-guard.js';
@@ -83,7 +84,14 @@ export class TokenEmbedding extends BaseLayer {
    * @throws RangeError on a non-integer size, a non-positive scale or an unknown initializer.
    */
   constructor(args: TokenEmbeddingArgs) {
-    super(args);
+    super(
+      knownOptions(
+        'TokenEmbedding',
+        args,
+        ['vocabSize', 'hiddenSize', 'embeddingsInitializer', 'scale'],
+        { layer: true },
+      ),
+    );
     this.vocabSize = positiveInteger('TokenEmbedding', 'vocabSize', args?.vocabSize);
     this.hiddenSize = positiveInteger('TokenEmbedding', 'hiddenSize', args.hiddenSize);
     this.scale =

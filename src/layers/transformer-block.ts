@@ -15,6 +15,7 @@ import type { KeyValueCache } from './key-value-cache.js';
 import { LayerNorm } from './layer-norm.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { RMSNorm } from './rms-norm.js';
+import { checkTransformerBlockArgs } from './transformer-block-args.js';
 
 /**
  * How the output projections of the residual branches (attention `output_kernel`, FFN
@@ -128,7 +129,7 @@ export class TransformerBlock extends BaseLayer {
    * @throws RangeError on any invalid argument, naming it.
    */
   constructor(args: TransformerBlockArgs) {
-    super(args);
+    super(checkTransformerBlockArgs(args));
     const owner = 'TransformerBlock';
     const dropout = args?.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))

@@ -17,6 +17,7 @@ import {
   causalLMConfig,
   resolvePositionEmbedding,
 } from './causal-lm-options.js';
+import { validateCausalLMOptions } from './validate-causal-lm-options.js';
 
 /**
  * Builds a decoder-only language model from tiedformer's layers:
@@ -50,6 +51,7 @@ import {
  * ```
  */
 export function createCausalLM(opts: CausalLMOptions): tf.LayersModel {
+  validateCausalLMOptions(opts); // every option, before any weight exists
   const owner = 'createCausalLM';
   if (typeof opts !== 'object' || opts === null)
     fail(owner, `expected an options object, got ${String(opts)}`);

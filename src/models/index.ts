@@ -1,2 +1,3 @@
 export { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
 export { createCausalLM } from './create-causal-lm.js';
+export { loadModel } from './load-model.js';

@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { checkArtifacts, topologyHash } from './check-artifacts.js';
+import { ensureDirectory, readRegularFile } from './safe-fs.js';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -40,7 +42,7 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
 export function fileSystem(directory: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      mkdirSync(directory, { recursive: true });
+      ensureDirectory('fileSystem', directory);
       const weights = joinWeights(artifacts.weightData);
       const json = {
         modelTopology: artifacts.modelTopology,
@@ -52,6 +54,10 @@ export function fileSystem(directory: string): tf.io.IOHandler {
           ? { userDefinedMetadata: artifacts.userDefinedMetadata }
           : {}),
         weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
+        // Lets load() tell an edited model.json from the one saved (see checkArtifacts).
+        tiedformer: {
+          topologyHash: topologyHash(artifacts.modelTopology, artifacts.weightSpecs ?? []),
+        },
       };
       writeFileSync(join(directory, MODEL_FILE), JSON.stringify(json));
       writeFileSync(join(directory, WEIGHTS_FILE), weights);
@@ -66,18 +72,29 @@ export function fileSystem(directory: string): tf.io.IOHandler {
       };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      const json = JSON.parse(readFileSync(join(directory, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;
+      const modelPath = join(directory, MODEL_FILE);
+      const text = readRegularFile('fileSystem', modelPath, 'model file').toString('utf8');
+      let json: tf.io.ModelJSON;
+      try {
+        json = JSON.parse(text) as tf.io.ModelJSON;
+      } catch (error) {
+        throw new Error(
+          `[fileSystem] ${modelPath} is not valid JSON (${(error as Error).message})`,
+        );
+      }
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Uint8Array[] = [];
       for (const group of json.weightsManifest ?? []) {
         specs.push(...group.weights);
-        for (const path of group.paths) buffers.push(readFileSync(join(directory, path)));
+        for (const path of group.paths)
+          buffers.push(readRegularFile('fileSystem', join(directory, path), 'weight file'));
       }
       const weights = joinWeights(
         buffers.map(
           (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
         ),
       );
+      checkArtifacts('fileSystem', modelPath, json, specs, weights.byteLength);
       return {
         modelTopology: json.modelTopology,
         format: json.format,

@@ -90,7 +90,7 @@ describe('measureInitialLoss', () => {
       ]),
     ).toThrow('[measureInitialLoss] all sequences must have length 3; row 1 has 2');
     expect(() => measureInitialLoss(model, [[1, 2, 50]])).toThrow(
-      'label 50 at flat index 1 is outside [0, 50)',
+      '[measureInitialLoss] tokens[0][2] = 50 is not a token id: expected an integer in [0, 50)',
     );
     expect(() => measureInitialLoss(model, [[1, 2]], 0)).toThrow(
       '[measureInitialLoss] batchSize must be a positive integer, got 0',

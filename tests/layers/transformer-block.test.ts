@@ -194,13 +194,16 @@ describe('TransformerBlock', () => {
     ],
     [
       { numHeads: 2, intermediateSize: 8, epsilon: -1 },
-      '[RMSNorm] epsilon must be a finite number > 0, got -1',
+      '[TransformerBlock] epsilon must be a finite number > 0, got -1',
     ],
     [
       { numHeads: 4, numKeyValueHeads: 3, intermediateSize: 8 },
-      '[MultiHeadAttention] numHeads (4) must be divisible by numKeyValueHeads (3)',
+      '[TransformerBlock] numHeads (4) must be divisible by numKeyValueHeads (3)',
     ],
-    [{ numHeads: 2, intermediateSize: 8, activation: 'elu' }, '[FFN] activation must be one of'],
+    [
+      { numHeads: 2, intermediateSize: 8, activation: 'elu' },
+      '[TransformerBlock] activation must be one of',
+    ],
   ])('rejects %j', (args, message) => {
     expect(() => new TransformerBlock(args as never)).toThrow(message);
   });

@@ -176,7 +176,7 @@ describe('createCausalLM', () => {
     [{ qkvBias: 'yes' }, '[createCausalLM] qkvBias must be true or false, got "yes"'],
     [
       { head: 'shuffled', shuffle: { groups: 8 } },
-      '[ShuffledTiedHead] shuffle.groups = 8 with hiddenSize 8 is the identity',
+      '[createCausalLM] shuffle: shuffle.groups = 8 with hiddenSize 8 is the identity',
     ],
   ])('rejects %j', (extra, message) => {
     expect(() =>
