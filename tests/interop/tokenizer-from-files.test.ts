@@ -130,7 +130,7 @@ describe('tokenizerFromFiles', () => {
       head: 'tied',
     });
     const prompt = tokenizer.encode('hello world');
-    const ids = generate(model, prompt, { maxNewTokens: 4, temperature: 1, seed: 1 });
+    const ids = await generate(model, prompt, { maxNewTokens: 4, temperature: 1, seed: 1 });
     expect(ids.slice(0, prompt.length)).toEqual(prompt);
     expect(ids).toHaveLength(prompt.length + 4);
     expect(tokenizer.decode(ids).startsWith('<|begin_of_text|>hello world')).toBe(true);
