@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createCausalLM } from '../../src/models/create-causal-lm.js';
 import { fileSystem, registerFileSystemRouter } from '../../src/node/file-system.js';
+import { createCausalLM } from '../../src/models/create-causal-lm.js';
 import { smallModelOptions } from '../helpers/tie-integrity.js';
 
 describe('fileSystem', () => {
