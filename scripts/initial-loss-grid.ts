@@ -203,10 +203,10 @@ export function gridPointFlops(point: GridPoint): number {
 
 /**
  * The points cheap enough for the pure-JS cpu backend (20–30× slower than wasm here): under
- * 2 GFLOP each. The wasm backend runs the whole grid.
+ * 1.5 GFLOP each (five points, depth ≤ 4). The wasm backend runs the whole grid.
  */
 export function cpuSubset(grid: GridPoint[]): GridPoint[] {
-  return grid.filter((point) => gridPointFlops(point) < 2e9);
+  return grid.filter((point) => gridPointFlops(point) < 1.5e9);
 }
 
 /** Measured and estimated loss of one grid point. */

@@ -1,7 +1,9 @@
 /**
- * Measures the initial loss of each head on random tokens (createCausalLM with zero-initialised
- * residual branches, the regime of THEORY.md) next to estimateInitialLoss, and prints a
- * markdown table. The numbers in docs/heads.md come from this script:
+ * Measures the initial loss of each head on random tokens next to the estimates, and prints a
+ * markdown table: createCausalLM with one block, rotary positions, and residual branches either
+ * zero-initialised (the 2-gram regime of estimateInitialLoss) or at the library's default
+ * 'scaled' init (where only estimateCausalLMInitialLoss applies). The numbers in
+ * docs/heads.md come from this script:
  *
  *     npx tsx scripts/measure-initial-losses.ts
  */
@@ -9,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   createCausalLM,
+  estimateCausalLMInitialLoss,
   estimateInitialLoss,
   type HeadKind,
   measureInitialLoss,
@@ -32,34 +35,40 @@ for (const [n, d, std] of [
     ['untied', 'untied', std],
   ];
   for (const [label, head, sigma] of variants) {
-    const model = createCausalLM({
-      vocabSize: n,
-      hiddenSize: d,
-      numLayers: 1,
-      numHeads: 4,
-      intermediateSize: 4 * d,
-      head,
-      embeddingStd: sigma,
-      initStd: sigma,
-      residualInit: 'zero',
-      seed: 1,
-    });
-    const measured = measureInitialLoss(model, tokens);
-    const estimated = estimateInitialLoss({
-      vocabSize: n,
-      hiddenSize: d,
-      std: sigma,
-      head,
-      ...(head === 'shuffled' ? { shuffle: 'swap-halves' as const } : {}),
-    }).loss;
-    rows.push(
-      `| ${n} | ${d} | ${sigma.toFixed(4)} | ${label} | ${measured.toFixed(2)} | ${estimated.toFixed(2)} | ${Math.log(n).toFixed(2)} |`,
-    );
-    model.dispose();
+    for (const residualInit of ['zero', 'scaled'] as const) {
+      const options = {
+        vocabSize: n,
+        hiddenSize: d,
+        numLayers: 1,
+        numHeads: 4,
+        intermediateSize: 4 * d,
+        head,
+        embeddingStd: sigma,
+        initStd: 0.02,
+        residualInit,
+        seed: 1,
+      };
+      const model = createCausalLM(options);
+      const measured = measureInitialLoss(model, tokens);
+      const modelLevel = estimateCausalLMInitialLoss(options, { sequenceLength: 64 }).loss;
+      const estimated = estimateInitialLoss({
+        vocabSize: n,
+        hiddenSize: d,
+        std: sigma,
+        head,
+        ...(head === 'shuffled' ? { shuffle: 'swap-halves' as const } : {}),
+      }).loss;
+      rows.push(
+        `| ${n} | ${d} | ${sigma.toFixed(4)} | ${label} | ${residualInit} | ${measured.toFixed(2)} | ${modelLevel.toFixed(2)} | ${estimated.toFixed(2)} | ${Math.log(n).toFixed(2)} |`,
+      );
+      model.dispose();
+    }
   }
 }
 console.log(
   `Measured on ${backend}, ${new Date().toISOString().slice(0, 10)}, 8 × 64 random tokens:\n`,
 );
-console.log('| n | d | σ | head | measured | estimated | ln n |\n|---|---|---|---|---|---|---|');
+console.log(
+  '| n | d | σ | head | residualInit | measured | estimateCausalLMInitialLoss | 2-gram estimateInitialLoss | ln n |\n|---|---|---|---|---|---|---|---|---|',
+);
 console.log(rows.join('\n'));

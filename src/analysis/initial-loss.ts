@@ -100,7 +100,10 @@ export function uniformLoss(vocabSize: number): number {
 /**
  * Init std for a tied embedding that keeps the self logit in check: `σ = ln(n) / d`, so that
  * `e^{dσ} = n` and the initial loss is about `ln(2n)` instead of `ln n + dσ`.
- * (THEORY.md section 3, remedy 1; the measured loss is `ln n + 0.7 … 1.6`, see section 4.)
+ * (docs/theory.md §1 and §4, remedy 1; the loss is then `ln n + 0.7 … 1.6`.) It assumes the
+ * 2-gram regime: the token row alone in the last hidden state. When a model's trunk or position
+ * embedding already drowns the self logit (see {@link estimateCausalLMInitialLoss}), a
+ * smaller std is not needed.
  *
  * @param vocabSize - Vocabulary size `n` (integer ≥ 2).
  * @param hiddenSize - Hidden size `d` (positive integer).
@@ -216,7 +219,7 @@ function logOnePlusExcess(s2: number, count: number): number {
 
 /**
  * Mean and variance of `ln S_N`, `S_N = Σ_{k=1..N} e^{s·g_k}` with `g_k ~ N(0, 1)` i.i.d.
- * (THEORY.md section 4, "Background"): a lognormal-sum regime for `s² ≤ ln N`, else the
+ * (docs/theory.md §1, "Background"): a lognormal-sum regime for `s² ≤ ln N`, else the
  * "frozen" regime where the largest terms dominate.
  * @internal
  */
@@ -241,7 +244,7 @@ export function backgroundLogSum(count: number, s: number): { mean: number; vari
 }
 
 /**
- * `T(m, v) = E[softplus(m + √v·g)]`, `g ~ N(0, 1)` (THEORY.md section 4, "Self-logit
+ * `T(m, v) = E[softplus(m + √v·g)]`, `g ~ N(0, 1)` (docs/theory.md §1, "Self-logit
  * correction").
  * @internal
  */
@@ -261,12 +264,15 @@ export function chiMean(k: number): number {
 }
 
 /**
- * Estimated cross-entropy of a language model at initialisation, for each head design
- * (THEORY.md section 4).
+ * Estimated cross-entropy at initialisation of one head design, given what the last hidden
+ * state holds (docs/theory.md §1–2). For a whole `createCausalLM` model use
+ * {@link estimateCausalLMInitialLoss}, which derives the variances below from its options.
  *
- * Model: residual branches start near zero, so the network is close to the identity and
- * acts as a 2-gram model: input token `i` → `h = Norm(x_i)` → logits over the `n` rows of the
- * embedding (std `σ`). Every head keeps `‖h'‖² = d`, so the `N = n − 1` logits of other tokens
+ * Default regime (2-gram): residual branches start at zero and there is no additive position
+ * embedding, so the network is the identity and the model is a 2-gram model: input token
+ * `i` → `h = Norm(x_i)` → logits over the `n` rows of the embedding (std `σ`). With
+ * `positionVariance` `π²`, `residualVariance` `ρ²` and `embeddingScale` `e`, the hidden state
+ * is `e·x_i + p + r` and the tied self logit shrinks to `≈ e·dσ²/√(e²σ² + π² + ρ²)`. Every head keeps `‖h'‖² = d`, so the `N = n − 1` logits of other tokens
  * are i.i.d. `N(0, s²)`, `s² = d·σ²`, and
  *
  * `loss = E[ln(e^{Z0} + S_N)]`, `S_N = Σ e^{s·g_k}`.
@@ -281,8 +287,12 @@ export function chiMean(k: number): number {
  * nats mean error, 0.02 max. Weakest where the background sum changes regime,
  * `1.6 ≲ s = σ√d ≲ 8`: errors up to ~0.3 nats there; use {@link monteCarloInitialLoss} if
  * you need more. The targets are assumed never to be the input token itself.
+ * With residual or position variance, the self logit's mean and variance come from a
+ * delta-method expansion, checked through {@link estimateCausalLMInitialLoss} against real
+ * models.
  *
- * @param opts - Vocabulary, hidden size, init std, head design (and shuffle, norm).
+ * @param opts - Vocabulary, hidden size, init std, head design (and shuffle, norm, the
+ *   variances of positions and branches, the input scale).
  * @returns The estimated loss, `ln n`, and the mean and variance of the self logit.
  * @throws RangeError on a non-integer or too small size, a non-positive or non-finite std,
  *   an unknown head, a missing or identity shuffle.
@@ -290,13 +300,19 @@ export function chiMean(k: number): number {
  * @example
  * ```ts
  * import { estimateInitialLoss } from 'tiedformer/analysis';
- * // GPT-2 small's init (σ = 0.02) with a tied head: ≈ 15.4 nats, vs ln n ≈ 10.8.
+ * // GPT-2 small's sizes and σ = 0.02 with a tied head, in the 2-gram regime (branches at
+ * // zero, no positions): ≈ 15.4 nats, vs ln n ≈ 10.8.
  * const tied = estimateInitialLoss({ vocabSize: 50257, hiddenSize: 768, std: 0.02, head: 'tied' });
+ * // GPT-2 as released has learned positions and a trunk with √(π² + ρ²) ≈ 0.29: ≈ 10.98.
+ * const released = estimateInitialLoss({
+ *   vocabSize: 50257, hiddenSize: 768, std: 0.02, head: 'tied', norm: 'layernorm',
+ *   positionVariance: 0.0004, residualVariance: 0.29 ** 2 - 0.0004,
+ * });
  * // The same init behind a swap-halves shuffle stays near ln n.
  * const shuffled = estimateInitialLoss({
  *   vocabSize: 50257, hiddenSize: 768, std: 0.02, head: 'shuffled', shuffle: 'swap-halves',
  * });
- * console.log(tied.loss.toFixed(2), shuffled.loss.toFixed(2), tied.uniformLoss.toFixed(2));
+ * console.log(tied.loss.toFixed(2), released.loss.toFixed(2), shuffled.loss.toFixed(2));
  * ```
  */
 export function estimateInitialLoss(opts: InitialLossOptions): InitialLossEstimate {

@@ -114,7 +114,7 @@ export function propagate(o: ResolvedCausalLMAnalysisOptions, length: number): R
   const prefix = new Float64Array((S + 1) * (S + 1));
   const gain = new Float64Array(S);
 
-  /** Fills `Cu` (normalised covariances) and `gain` (`K(t,t)/(K(t,t) + ε)`). */
+  /** Fills `gain` (`1/√(K(t,t) + ε)`, the norm's factor) and `Cu` (the normalised covariances). */
   const normalise = () => {
     for (let t = 0; t < S; t++) gain[t] = 1 / Math.sqrt((K[t * S + t] as number) + eps);
     for (let j = 0; j < S; j++)

@@ -41,7 +41,7 @@ export interface ShufflePermutation {
 /**
  * Builds the permutation of a {@link ShuffleSpec} for hidden size `d` and counts its fixed
  * points and 2-cycles. Channel shuffle with `g` groups has `gcd(g − 1, d/g − 1) + 1` fixed
- * points (THEORY.md section 4).
+ * points (docs/theory.md §1).
  *
  * @param hiddenSize - Hidden size `d`.
  * @param shuffle - The shuffle.

@@ -42,7 +42,7 @@ export interface OrthoProjectionHeadArgs extends TiedHeadArgs {
 }
 
 /**
- * Orthogonal-projection remedy for the tied head (THEORY.md section 3, remedy 3; what BERT's
+ * Orthogonal-projection remedy for the tied head (remedy 3 of docs/theory.md §4; what BERT's
  * MLM head does): `logits = norm(act(h·W + b))·Eᵀ` with `W [d, d]` initialised as a random
  * orthogonal matrix. A random rotation makes `W·x_i` nearly independent of `x_i`, so the input
  * token's own logit stops dominating at init: the head starts like an untied one, at

@@ -25,8 +25,8 @@ export interface ShuffledTiedHeadArgs extends TiedHeadArgs {
  * Parameter-free remedy for the tied head's high initial loss: permute the hidden dimensions,
  * then project onto the tied matrix, `logits = shuffle(h)·Eᵀ`. At init, `shuffle(x_i)·x_i ≈ 0`
  * (only fixed points of the permutation contribute), so the input token's own logit no longer
- * dominates; the head behaves like an untied one built from two halves of `E` (THEORY.md
- * section 3, remedy 4). No weights.
+ * dominates; the head behaves like an untied one built from two halves of `E` (remedy 4
+ * of docs/theory.md §4). No weights.
  *
  * `'swap-halves'` maps `[h₁, h₂]` to `[h₂, h₁]` (no fixed points). `{ groups: g }` reshapes
  * `d` into `(g, d/g)`, transposes and flattens; it has `gcd(g − 1, d/g − 1) + 1` fixed points,

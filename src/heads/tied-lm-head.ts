@@ -27,8 +27,10 @@ export interface TiedLMHeadArgs extends TiedHeadArgs {
  * The plain tied output head: `logits = (h·Eᵀ + b) · scale`, optionally soft-capped as
  * `c·tanh(z/c)`. Reuses the embedding's `E` (no copy, no new `n×d` parameters).
  *
- * At init with `std = 0.02` this head starts high (THEORY.md section 2: the input token's own
- * logit is `≈ d·σ`); see {@link estimateInitialLoss} and the other heads for remedies.
+ * At init the input token's own logit is `≈ d·σ/√(1 + κ²)`, `κ²` = (position + residual
+ * variance)/σ² of the last hidden state (docs/theory.md §1–2). It starts high when `κ` is small
+ * (zero-initialised branches, no additive positions) and `d·σ > ln n`; see
+ * {@link estimateCausalLMInitialLoss} for a given model and the other heads for remedies.
  *
  * Input `[..., d]` float32, output `[..., vocabSize]`. Weights: `bias [vocabSize]` if `useBias`.
  *

@@ -30,8 +30,8 @@ export interface UntiedLMHeadArgs extends LayerArgs {
 
 /**
  * An independent output matrix, `logits = h·W (+ b)` with `W [d, vocabSize]`, for comparison
- * with the tied heads (THEORY.md section 3, remedy 2): it adds `d·n` parameters and starts at
- * `≈ ln n + d·σ²/2`.
+ * with the tied heads (remedy 2 in the theory guide, docs/theory.md §4): it adds `d·n`
+ * parameters and starts at `≈ ln n + d·σ²/2` whatever the trunk (no self logit).
  *
  * Input `[..., d]`, output `[..., vocabSize]`. Weights: `kernel [d, n]`, `bias [n]` (if `useBias`).
  *

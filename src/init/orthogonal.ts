@@ -88,7 +88,7 @@ tf.serialization.registerClass(Orthogonal);
 /**
  * Orthogonal initializer (Saxe et al. 2014): a random orthogonal matrix times `gain`. Used by
  * the orthogonal projection head, where a random rotation makes the input token's own logit
- * vanish at init (THEORY.md section 3, remedy 3). See {@link Orthogonal}.
+ * vanish at init (remedy 3 of docs/theory.md §4). See {@link Orthogonal}.
  *
  * @param args - Gain and an optional seed.
  * @returns A serializable tfjs initializer.

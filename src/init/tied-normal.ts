@@ -81,7 +81,9 @@ tf.serialization.registerClass(TiedNormal);
 
 /**
  * Normal initializer for a tied embedding: `std = ln(n)/d`, which makes the input token's own
- * logit `≈ d·σ = ln n` instead of dominating the softmax (THEORY.md section 3, remedy 1).
+ * logit `≈ d·σ = ln n` instead of dominating the softmax (remedy 1 of docs/theory.md §4).
+ * It assumes the 2-gram regime (the token row alone in the last hidden state); a trunk that
+ * already drowns the self logit does not need it.
  *
  * @param args - Vocabulary size, hidden size and an optional seed.
  * @returns A serializable tfjs initializer.
