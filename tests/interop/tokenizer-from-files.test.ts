@@ -242,3 +242,40 @@ describe('tokenizerFromFiles: GPT-2, against an independent implementation', () 
     expect(tokenizer.encode('Hello world')).not.toEqual(encodeGpt2('Hello world!'));
   });
 });
+
+// A tiny SentencePiece-style BPE with byte fallback (Llama 2 / Gemma family), built by
+// scripts/make_tokenizer_fixture.py: <unk> 0, <s> 1, </s> 2, <0x00>-<0xFF> 3-258, then
+// ▁ h e l o w r d (259-266), then the merges ▁+h, l+l, ▁h+e, ▁he+ll, ▁hell+o, ▁+w, o+r,
+// ▁w+or, ▁wor+l, ▁worl+d (267-276). Spaces become ▁ and one ▁ is prepended.
+describe('tokenizerFromFiles: SentencePiece-style BPE with byte fallback', () => {
+  const spDir = new URL('../fixtures/tokenizer-sentencepiece/', import.meta.url);
+  const spFiles = () => ({
+    'tokenizer.json': readFileSync(new URL('tokenizer.json', spDir), 'utf8'),
+    'tokenizer_config.json': readFileSync(new URL('tokenizer_config.json', spDir), 'utf8'),
+  });
+
+  it('encodes as the merges do by hand, falling back to bytes outside the vocabulary', async () => {
+    const tokenizer = await tokenizerFromFiles(spFiles());
+    expect([tokenizer.vocabSize, tokenizer.bosTokenId, tokenizer.eosTokenId]).toEqual([277, 1, 2]);
+    // "▁hello▁world": ▁h, ll, ▁he, ▁hell, ▁hello (271); ▁w, or, ▁wor, ▁worl, ▁world (276).
+    expect(tokenizer.encode('hello world')).toEqual([1, 271, 276]);
+    // "▁hé": ▁h (267), then é is not in the vocabulary: its UTF-8 bytes C3 A9 → 3 + 0xC3, 3 + 0xA9.
+    expect(tokenizer.encode('hé')).toEqual([1, 267, 3 + 0xc3, 3 + 0xa9]);
+    // A second space is a lone ▁ (259).
+    expect(tokenizer.encode('hello  world', { addSpecialTokens: false })).toEqual([271, 259, 276]);
+    expect(tokenizer.decode([1, 267, 198, 172], { skipSpecialTokens: true })).toBe('hé');
+  });
+
+  it('round-trips any text (the decoder strips the prepended space)', async () => {
+    const tokenizer = await tokenizerFromFiles(spFiles());
+    for (const s of ['', ' hello', 'a\nb', 'Grüße 🤗']) {
+      expect(tokenizer.decode(tokenizer.encode(s), { skipSpecialTokens: true })).toBe(s);
+    }
+    fc.assert(
+      fc.property(anyText, (s) => {
+        expect(tokenizer.decode(tokenizer.encode(s), { skipSpecialTokens: true })).toBe(s);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
