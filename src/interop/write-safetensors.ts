@@ -35,7 +35,7 @@ export interface WriteSafetensorsOptions {
  */
 export interface SafetensorsTensorInput {
   /** Dimensions, outermost first; `[]` is a scalar. */
-  shape: number[];
+  shape: readonly number[];
   /** The elements, row-major. */
   data: Float32Array;
 }
@@ -159,9 +159,10 @@ export function writeSafetensors(
   try {
     out = new Uint8Array(start + offset);
   } catch (error) {
+    const gib = ((start + offset) / 2 ** 30).toFixed(2);
     fail(
       OWNER,
-      `cannot allocate ${start + offset} bytes for the file: ${(error as Error).message}`,
+      `cannot allocate ${start + offset} bytes (${gib} GiB) for the file (${(error as Error).message}): split the tensors over several files (shards)`,
     );
   }
   const view = new DataView(out.buffer);

@@ -122,6 +122,30 @@ describe('float32ToBfloat16', () => {
     );
   });
 
+  it('gives the same bits through the aligned (pairwise) and unaligned paths, odd lengths too', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1 }), (bits) => {
+        const values = new Float32Array(new Uint32Array(bits).buffer);
+        const aligned = float32ToBfloat16(values);
+        const unaligned = new Uint16Array(values.length + 1).subarray(1); // byteOffset 2
+        float32ToBfloat16(values, unaligned);
+        expect(unaligned).toEqual(aligned);
+        for (let i = 0; i < values.length; i++) {
+          const want = nearestBfloat16(values[i]!);
+          expect(
+            Number.isNaN(want)
+              ? aligned[i] === 0x7fc0
+              : Object.is(bfloat16ToFloat32(aligned.subarray(i, i + 1))[0], want),
+          ).toBe(true);
+        }
+        const words = new Uint16Array(values.length + 1);
+        words.set(aligned, 1);
+        expect(bfloat16ToFloat32(words.subarray(1))).toEqual(bfloat16ToFloat32(aligned));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('negative control: truncation differs from the distance reference', () => {
     const x = 1 + 2 ** -7 - 2 ** -20; // nearer to 1 + 2^-7 than to 1
     const truncated = bfloatByDefinition(new Uint32Array(new Float32Array([x]).buffer)[0]! >>> 16);

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { float32ToBfloat16, readSafetensors, writeSafetensors } from 'tiedformer';
 import { describe, expect, it } from 'vitest';
@@ -280,6 +281,25 @@ describe('writeSafetensors', () => {
     );
     expect(() => writeSafetensors(null as never)).toThrow('[writeSafetensors] tensors must be');
   });
+
+  // Node 20 caps a typed array at 4 GiB (buffer.constants.MAX_LENGTH = 2^32); where the cap
+  // is higher the same file would really be allocated, which is no test of the message.
+  it.runIf(constants.MAX_LENGTH <= 2 ** 32)(
+    'names a file too large for one Uint8Array before copying anything',
+    () => {
+      // 17 views of one 256 MiB array: 4.25 GiB of file.
+      const shared = new Float32Array(2 ** 26);
+      const tensors = new Map(
+        Array.from(
+          { length: 17 },
+          (_, i) => [`w${i}`, { shape: [2 ** 26], data: shared }] as const,
+        ),
+      );
+      expect(() => writeSafetensors(tensors)).toThrow(
+        /^\[writeSafetensors\] cannot allocate 4563404\d{3} bytes \(4\.25 GiB\) for the file \(.*\): split the tensors over several files \(shards\)$/,
+      );
+    },
+  );
 
   it('refuses a header over the reference limit of 100,000,000 bytes', () => {
     // The reference's test_invalid_header_size_serialization: 1e8 bytes of metadata.
