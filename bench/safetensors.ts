@@ -8,7 +8,7 @@
  * Usage: npm run bench:safetensors -- [--repeats 5]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors, writeSafetensors } from 'tiedformer';
 
@@ -123,6 +123,8 @@ const result = {
   },
   date: new Date().toISOString(),
   node: process.version,
+  // 1-minute load average at the end: above the core count, the figures are noise-dominated.
+  loadAverage: loadavg()[0],
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('bench/results', { recursive: true });

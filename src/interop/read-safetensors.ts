@@ -158,7 +158,13 @@ function parseMetadata(value: unknown): Record<string, string> {
     if (typeof text !== 'string') {
       fail(OWNER, `${METADATA_KEY} values must be strings, got ${show(key)}: ${show(text)}`);
     }
-    metadata[key] = text;
+    // defineProperty: a key "__proto__" must become data, not a prototype assignment.
+    Object.defineProperty(metadata, key, {
+      value: text,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return metadata;
 }

@@ -209,6 +209,18 @@ describe('readSafetensors: malformed files', () => {
     expect(readSafetensors(file(meta, 4)).metadata).toEqual({ a: 'a', b: 'a' });
   });
 
+  it('keeps every metadata key as data, "__proto__" included', () => {
+    const { metadata } = readSafetensors(file('{"__metadata__":{"__proto__":"x","format":"pt"}}'));
+    expect(Object.keys(metadata)).toEqual(['__proto__', 'format']);
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(metadata, '__proto__')?.value).toBe('x');
+    const again = readSafetensors(writeSafetensors({}, { metadata })).metadata;
+    expect(Object.entries(again)).toEqual([
+      ['__proto__', 'x'],
+      ['format', 'pt'],
+    ]);
+  });
+
   it('names non-string metadata and a header that is not an object', () => {
     expect(() => readSafetensors(file('{"__metadata__":{"step":3}}'))).toThrow(
       '[readSafetensors] __metadata__ values must be strings, got "step": 3',
