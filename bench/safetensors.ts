@@ -76,7 +76,7 @@ const record = (key: string, ms: number) => {
 const sizes: Record<string, number> = {};
 for (let r = 0; r < repeats; r++) {
   for (const dtype of ['F32', 'BF16'] as const) {
-    let bytes = new Uint8Array(0);
+    let bytes: Uint8Array = new Uint8Array(0);
     record(
       `write ${dtype}`,
       time(() => (bytes = writeSafetensors(tensors, { dtype }))),
