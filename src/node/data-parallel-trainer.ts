@@ -7,7 +7,19 @@ import type { Checkpoint } from '../training/checkpoint.js';
 import { checkpointFromBytes, checkpointToBytes } from '../training/checkpoint-bytes.js';
 import type { FromReplica, ToReplica } from './data-parallel-protocol.js';
 
-/** Options of {@link DataParallelTrainer.start}. */
+/**
+ * Options of {@link DataParallelTrainer.start}.
+ * @example
+ * ```ts
+ * import type { DataParallelOptions } from 'tiedformer/node';
+ * const options: DataParallelOptions = {
+ *   model: { vocabSize: 8192, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024, head: 'tied', seed: 1 },
+ *   optimizer: { learningRate: 1e-3, clipNorm: 1 },
+ *   workers: 2,
+ *   backend: 'wasm',
+ * };
+ * ```
+ */
 export interface DataParallelOptions {
   /** The model every replica builds with `createCausalLM` (plain data: it is sent to the workers). */
   model: CausalLMOptions;
