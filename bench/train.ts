@@ -9,6 +9,7 @@
  *   npm run bench -- --steps 5 --warmup 2          # more or fewer steps
  *   npm run bench -- --workers 1                   # no data-parallel column
  *   npm run bench -- --out /tmp/results            # write the results elsewhere
+ *   npm run bench -- --toolkit only                # only the toolkit table (or: --toolkit skip)
  *
  * On wasm it also trains the same model data-parallel on `--workers` worker threads (default:
  * every core) with the library's `DataParallelTrainer` (tiedformer/node), because tfjs runs wasm
@@ -47,6 +48,9 @@ const stepsOption = option('steps');
 const workers = Number(option('workers') ?? os.cpus().length);
 const outDir = option('out') ?? 'bench/results';
 const warmupOption = option('warmup');
+const toolkitMode = option('toolkit') ?? 'run';
+if (!['run', 'only', 'skip'].includes(toolkitMode))
+  throw new Error(`--toolkit must be run, only or skip, got ${toolkitMode}`);
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -188,7 +192,7 @@ const parallelJobs: {
   warmup: number;
   steps: number;
 }[] = [];
-for (const backend of backends) {
+for (const backend of toolkitMode === 'only' ? [] : backends) {
   await tf.setBackend(backend);
   await tf.ready();
   for (const name of configNames) {
@@ -462,7 +466,7 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
 }
 
 const toolkit =
-  configNames.includes('B') && backends.includes('wasm')
+  toolkitMode !== 'skip' && configNames.includes('B') && backends.includes('wasm')
     ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 5))
     : undefined;
 
@@ -531,8 +535,8 @@ const table = [
 ].join('\n');
 mkdirSync(outDir, { recursive: true });
 // A partial run (one config or backend) gets its own file, not the full table's.
-const full = configNames.length === 2 && backends.length === 2;
-const stamp = `${machine.date.slice(0, 10)}${full ? '' : `-${configNames.join('')}-${backends.join('-')}`}`;
+const full = configNames.length === 2 && backends.length === 2 && toolkitMode === 'run';
+const stamp = `${machine.date.slice(0, 10)}${full ? '' : `-${configNames.join('')}-${backends.join('-')}${toolkitMode === 'run' ? '' : `-toolkit-${toolkitMode}`}`}`;
 writeFileSync(
   `${outDir}/train-${stamp}.json`,
   `${JSON.stringify({ machine, cells, toolkit }, null, 2)}\n`,

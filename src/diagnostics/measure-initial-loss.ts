@@ -5,7 +5,8 @@ import { sparseSoftmaxCrossEntropy } from '../backend/sparse-cross-entropy.js';
 /**
  * The model's actual mean next-token cross-entropy (nats) on the given sequences: for each row
  * of `tokens`, the model reads `tokens[:, :-1]` and is scored on `tokens[:, 1:]`. Call it right
- * after building a model to compare with {@link estimateInitialLoss}.
+ * after building a model to compare with {@link estimateInitialLoss}. It is the synchronous twin
+ * of {@link evaluate} (same number, tested), kept for calls where an `await` does not fit.
  *
  * @param model - Maps int32 ids `[batch, seq]` to logits `[batch, seq, vocab]`.
  * @param tokens - Sequences of equal length ≥ 2, as nested arrays or an int32 tensor `[batch, seq + 1]`.
