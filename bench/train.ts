@@ -488,7 +488,7 @@ const fmt = (x: number | undefined, digits = 0) =>
 const mib = (x: number) => (x / 2 ** 20).toFixed(1);
 const ratio = (x: number | undefined) => (x === undefined ? 'skipped' : `${x.toFixed(2)}×`);
 const blas = cells.find((c) => c.pytorchRuns)?.pytorchRuns?.[0]?.blas ?? 'skipped';
-const table = [
+const cellLines = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, tfjs ${machine.tfjs}, PyTorch ${machine.pytorch} (BLAS: ${blas}). Median of measured steps after warm-up (cpu, config B: 3 steps; its naive column: 1 step). PyTorch: the faster of its default threading and 2 ATen threads (both below). Parallel: the same training data-parallel on worker threads (wasm only), one replica per core.`,
   '',
   '| config | backend | tiedformer tok/s | naive tfjs tok/s | PyTorch tok/s | tiedformer / naive | tiedformer / PyTorch | parallel tok/s | parallel / PyTorch | parallel vs 1 process: max loss difference |',
@@ -522,6 +522,8 @@ const table = [
     if (m === undefined) return [];
     return `| ${c.config} | ${c.backend} | ${mib(m.tiedPersistent)} | ${mib(m.untiedPersistent)} | ${m.savedCopiesOfE.toFixed(2)} | ${mib(m.tiedPeak)} | ${mib(m.untiedPeak)} |`;
   }),
+];
+const toolkitLines = [
   ...(toolkit
     ? [
         '',
@@ -532,7 +534,11 @@ const table = [
         `| ${fmt(toolkit.handWritten)} | ${fmt(toolkit.trainHelper)} | ${(100 * toolkit.trainOverhead).toFixed(1)} % | ${fmt(toolkit.dataParallel)} (${toolkit.workers} workers) | ${toolkit.parallelSpeedup.toFixed(2)}× | ${toolkit.maxTrainLossDifference.toExponential(1)}, ${toolkit.maxParallelLossDifference.toExponential(1)} |`,
       ]
     : []),
-].join('\n');
+];
+// With --toolkit only there are no cells: the machine line and the toolkit table alone.
+const table = (
+  cells.length > 0 ? [...cellLines, ...toolkitLines] : [cellLines[0] as string, ...toolkitLines]
+).join('\n');
 mkdirSync(outDir, { recursive: true });
 // A partial run (one config or backend) gets its own file, not the full table's.
 const full = configNames.length === 2 && backends.length === 2 && toolkitMode === 'run';
