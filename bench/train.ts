@@ -9,6 +9,7 @@
  *   npm run bench -- --steps 5 --warmup 2          # more or fewer steps
  *   npm run bench -- --workers 1                   # no data-parallel column
  *   npm run bench -- --out /tmp/results            # write the results elsewhere
+ *   npm run bench -- --toolkit only                # only the toolkit table (or: --toolkit skip)
  *
  * On wasm it also trains the same model data-parallel on `--workers` worker threads (default:
  * every core) with the library's `DataParallelTrainer` (tiedformer/node), because tfjs runs wasm
@@ -47,6 +48,9 @@ const stepsOption = option('steps');
 const workers = Number(option('workers') ?? os.cpus().length);
 const outDir = option('out') ?? 'bench/results';
 const warmupOption = option('warmup');
+const toolkitMode = option('toolkit') ?? 'run';
+if (!['run', 'only', 'skip'].includes(toolkitMode))
+  throw new Error(`--toolkit must be run, only or skip, got ${toolkitMode}`);
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -188,7 +192,7 @@ const parallelJobs: {
   warmup: number;
   steps: number;
 }[] = [];
-for (const backend of backends) {
+for (const backend of toolkitMode === 'only' ? [] : backends) {
   await tf.setBackend(backend);
   await tf.ready();
   for (const name of configNames) {
@@ -462,7 +466,7 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
 }
 
 const toolkit =
-  configNames.includes('B') && backends.includes('wasm')
+  toolkitMode !== 'skip' && configNames.includes('B') && backends.includes('wasm')
     ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 5))
     : undefined;
 
@@ -484,7 +488,7 @@ const fmt = (x: number | undefined, digits = 0) =>
 const mib = (x: number) => (x / 2 ** 20).toFixed(1);
 const ratio = (x: number | undefined) => (x === undefined ? 'skipped' : `${x.toFixed(2)}×`);
 const blas = cells.find((c) => c.pytorchRuns)?.pytorchRuns?.[0]?.blas ?? 'skipped';
-const table = [
+const cellLines = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, tfjs ${machine.tfjs}, PyTorch ${machine.pytorch} (BLAS: ${blas}). Median of measured steps after warm-up (cpu, config B: 3 steps; its naive column: 1 step). PyTorch: the faster of its default threading and 2 ATen threads (both below). Parallel: the same training data-parallel on worker threads (wasm only), one replica per core.`,
   '',
   '| config | backend | tiedformer tok/s | naive tfjs tok/s | PyTorch tok/s | tiedformer / naive | tiedformer / PyTorch | parallel tok/s | parallel / PyTorch | parallel vs 1 process: max loss difference |',
@@ -518,6 +522,8 @@ const table = [
     if (m === undefined) return [];
     return `| ${c.config} | ${c.backend} | ${mib(m.tiedPersistent)} | ${mib(m.untiedPersistent)} | ${m.savedCopiesOfE.toFixed(2)} | ${mib(m.tiedPeak)} | ${mib(m.untiedPeak)} |`;
   }),
+];
+const toolkitLines = [
   ...(toolkit
     ? [
         '',
@@ -528,11 +534,15 @@ const table = [
         `| ${fmt(toolkit.handWritten)} | ${fmt(toolkit.trainHelper)} | ${(100 * toolkit.trainOverhead).toFixed(1)} % | ${fmt(toolkit.dataParallel)} (${toolkit.workers} workers) | ${toolkit.parallelSpeedup.toFixed(2)}× | ${toolkit.maxTrainLossDifference.toExponential(1)}, ${toolkit.maxParallelLossDifference.toExponential(1)} |`,
       ]
     : []),
-].join('\n');
+];
+// With --toolkit only there are no cells: the machine line and the toolkit table alone.
+const table = (
+  cells.length > 0 ? [...cellLines, ...toolkitLines] : [cellLines[0] as string, ...toolkitLines]
+).join('\n');
 mkdirSync(outDir, { recursive: true });
 // A partial run (one config or backend) gets its own file, not the full table's.
-const full = configNames.length === 2 && backends.length === 2;
-const stamp = `${machine.date.slice(0, 10)}${full ? '' : `-${configNames.join('')}-${backends.join('-')}`}`;
+const full = configNames.length === 2 && backends.length === 2 && toolkitMode === 'run';
+const stamp = `${machine.date.slice(0, 10)}${full ? '' : `-${configNames.join('')}-${backends.join('-')}${toolkitMode === 'run' ? '' : `-toolkit-${toolkitMode}`}`}`;
 writeFileSync(
   `${outDir}/train-${stamp}.json`,
   `${JSON.stringify({ machine, cells, toolkit }, null, 2)}\n`,

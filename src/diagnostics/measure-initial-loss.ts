@@ -9,7 +9,8 @@ import { checkTokenIds } from './check-token-ids.js';
  * after building a model to compare with {@link estimateCausalLMInitialLoss} (same options,
  * `sequenceLength` = the row length − 1; on uniform random tokens they agree to ~0.03 nats on
  * average, see docs/initial-loss.md), or, for zero-initialised branches and rotary positions,
- * the 2-gram {@link estimateInitialLoss}.
+ * the 2-gram {@link estimateInitialLoss}. It is the synchronous twin of {@link evaluate} (same
+ * number, tested), kept for calls where an `await` does not fit.
  *
  * @param model - Maps int32 ids `[batch, seq]` to logits `[batch, seq, vocab]`.
  * @param tokens - Sequences of equal length ≥ 2, as nested arrays or an int32 tensor `[batch, seq + 1]`.

@@ -7,11 +7,23 @@ import type { Checkpoint } from '../training/checkpoint.js';
 import { checkpointFromBytes, checkpointToBytes } from '../training/checkpoint-bytes.js';
 import type { FromReplica, ToReplica } from './data-parallel-protocol.js';
 
-/** Options of {@link DataParallelTrainer.start}. */
+/**
+ * Options of {@link DataParallelTrainer.start}.
+ * @example
+ * ```ts
+ * import type { DataParallelOptions } from 'tiedformer/node';
+ * const options: DataParallelOptions = {
+ *   model: { vocabSize: 8192, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024, head: 'tied', seed: 1 },
+ *   optimizer: { learningRate: 1e-3, clipNorm: 1 },
+ *   workers: 2,
+ *   backend: 'wasm',
+ * };
+ * ```
+ */
 export interface DataParallelOptions {
   /** The model every replica builds with `createCausalLM` (plain data: it is sent to the workers). */
   model: CausalLMOptions;
-  /** The {@link AdamW} options of every replica (a schedule and `clipNorm` included). Default `{}`. */
+  /** The `AdamW` options of every replica (a schedule and `clipNorm` included). Default `{}`. */
   optimizer?: AdamWOptions;
   /** Replicas, one worker thread each. Default: `os.availableParallelism()`. */
   workers?: number;
@@ -35,7 +47,7 @@ function defaultWorkerScript(): URL {
 
 /**
  * Data-parallel training on worker threads, for the cores one tfjs process leaves idle (tfjs
- * runs wasm on one thread in Node). Each replica builds the same model and {@link AdamW}; each
+ * runs wasm on one thread in Node). Each replica builds the same model and `AdamW`; each
  * step splits the batch's rows evenly, every replica computes its shard's mean-loss gradient,
  * the gradients are averaged through shared memory, and every replica applies the same update
  * (clipping and the schedule included). With equal shards that is the full batch's gradient,
@@ -210,7 +222,7 @@ export class DataParallelTrainer {
 
   /**
    * A checkpoint of the (identical) replicas, taken from the first: the same format as
-   * {@link createCheckpoint} in one process, so it restores there or into a new trainer.
+   * `createCheckpoint` in one process, so it restores there or into a new trainer.
    * @param metadata - Extra JSON-able state to store. Default `{}`.
    * @returns The checkpoint.
    */
