@@ -118,8 +118,10 @@ describe('generate', () => {
   it('slides a maxContext window, cached as uncached', async () => {
     const model = lm();
     const opts = { maxNewTokens: 10, maxContext: 4 };
+    const before = tf.memory().numTensors;
     const cached = await generate(model, [1, 2, 3, 4, 5, 6], { ...opts, cache: true });
     expect(cached).toEqual(await generate(model, [1, 2, 3, 4, 5, 6], { ...opts, cache: false }));
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('drives a model with a fixed seqLen, whose window defaults to it', async () => {
