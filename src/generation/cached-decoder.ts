@@ -94,8 +94,8 @@ function stagesOf(model: tf.LayersModel): Stage[] | string {
  * not. Prompts of different lengths are left-padded; each row's positions start at 0 at its
  * first real token, so it computes what it would alone. The model's fixed input length
  * (`seqLen`), if any, does not constrain the cached path. Memory: each cache holds
- * `2 · rows · K · headDim` floats per position, at most `maxLength` positions: on cpu and
- * wasm exactly the positions written (one concatenation a step), on other backends buffers
+ * `2 · rows · K · headDim` floats per position, at most `maxLength` positions: on cpu, wasm
+ * and tfjs-node exactly the positions written (one concatenation a step), on other backends buffers
  * of one shape per block of 256 positions (so GPU shaders compile once per block);
  * {@link dispose} frees it.
  *
@@ -121,8 +121,8 @@ export class CachedDecoder implements Decoder {
   private padding: number[] = [];
   private size = 0;
   private room = 0;
-  /** Exact-length caches on cpu and wasm (less copying); fixed shapes elsewhere (GPU shaders). */
-  private readonly exact = ['cpu', 'wasm'].includes(tf.getBackend());
+  /** Exact-length caches on CPU backends (less copying); fixed shapes on GPU ones (shader caches). */
+  private readonly exact = ['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend());
 
   /**
    * Why `model` cannot be decoded with a cache, or `undefined` if it can.
