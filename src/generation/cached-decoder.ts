@@ -94,8 +94,10 @@ function stagesOf(model: tf.LayersModel): Stage[] | string {
  * not. Prompts of different lengths are left-padded; each row's positions start at 0 at its
  * first real token, so it computes what it would alone. The model's fixed input length
  * (`seqLen`), if any, does not constrain the cached path. Memory: each cache holds
- * `2 · rows · K · headDim` floats per position, growing in blocks of 256 positions up to
- * `maxLength`; {@link dispose} frees it.
+ * `2 · rows · K · headDim` floats per position, at most `maxLength` positions: on cpu, wasm
+ * and tfjs-node exactly the positions written (one concatenation a step), on other backends buffers
+ * of one shape per block of 256 positions (so GPU shaders compile once per block);
+ * {@link dispose} frees it.
  *
  * @example
  * ```ts
@@ -119,6 +121,8 @@ export class CachedDecoder implements Decoder {
   private padding: number[] = [];
   private size = 0;
   private room = 0;
+  /** Exact-length caches on CPU backends (less copying); fixed shapes on GPU ones (shader caches). */
+  private readonly exact = ['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend());
 
   /**
    * Why `model` cannot be decoded with a cache, or `undefined` if it can.
@@ -179,7 +183,7 @@ export class CachedDecoder implements Decoder {
     this.room = Math.min(this.maxLength, Math.ceil(longest / BLOCK) * BLOCK);
     this.caches = this.stages
       .filter((s) => s.kind === 'cached')
-      .map(() => new KeyValueCache({ capacity: this.room }));
+      .map(() => new KeyValueCache({ capacity: this.room, exact: this.exact }));
     const ids = new Int32Array(rows.length * longest);
     rows.forEach((r, b) => {
       ids.set(r, b * longest + (this.padding[b] as number));
@@ -212,7 +216,7 @@ export class CachedDecoder implements Decoder {
     const step = decodingStep({
       start: this.size,
       seq,
-      capacity: this.room,
+      capacity: this.exact ? this.size + seq : this.room,
       leftPadding: this.padding,
     });
     try {

@@ -38,7 +38,7 @@ export interface DecodingStepArgs {
   start: number;
   /** Number of new tokens (the padded prompt length at prefill, 1 afterwards). */
   seq: number;
-  /** Capacity of the caches the step writes to. */
+  /** Key length of the caches after this step: their capacity, or `start + seq` for exact caches. */
   capacity: number;
   /** Padding tokens at the start of each row (prompts of different lengths are left-padded). */
   leftPadding: readonly number[];

@@ -13,6 +13,12 @@ import { fail, positiveInteger } from '../analysis/validation.js';
 export interface KeyValueCacheArgs {
   /** Positions the cache can hold before it must {@link KeyValueCache.grow | grow}. */
   capacity: number;
+  /**
+   * Buffers hold exactly the positions written (one concatenation per append) instead of
+   * `capacity` zero-padded ones: less memory traffic on cpu and wasm, but a new shape every
+   * step (GPU backends would compile new shaders). Default `false`.
+   */
+  exact?: boolean;
 }
 
 /**
@@ -24,7 +30,9 @@ export interface KeyValueCacheArgs {
  * `K`, not `numHeads`, heads). Memory: `2 · batch · K · headDim · capacity · 4` bytes, fixed
  * until {@link grow}; the buffers keep one shape between growths, so GPU backends compile
  * each step's shaders once. Positions are appended in order, each written exactly once:
- * unwritten entries hold zeros, and appending adds the new entries onto them.
+ * unwritten entries hold zeros, and appending adds the new entries onto them. With
+ * `exact: true` the buffers hold only the `length` positions written (`capacity` then only
+ * bounds them), so attention reads no padding.
  * {@link dispose} frees the buffers.
  *
  * @example
@@ -43,6 +51,8 @@ export class KeyValueCache {
   private valueBuffer: tf.Tensor | null = null;
   private size = 0;
   private room: number;
+  /** Whether the buffers hold exactly the written positions (see {@link KeyValueCacheArgs.exact}). */
+  readonly exact: boolean;
 
   /**
    * @param args - The initial capacity.
@@ -50,6 +60,20 @@ export class KeyValueCache {
    */
   constructor(args: KeyValueCacheArgs) {
     this.room = positiveInteger('KeyValueCache', 'capacity', args?.capacity);
+    this.exact = args.exact ?? false;
+    if (typeof this.exact !== 'boolean')
+      fail('KeyValueCache', `exact must be true or false, got ${String(this.exact)}`);
+  }
+
+  /**
+   * Key length attention sees once `seq` more positions are appended: `capacity`, or the
+   * new length when `exact`.
+   *
+   * @param seq - Positions about to be appended.
+   * @returns The last dimension of the key buffer after the append.
+   */
+  keyLength(seq: number): number {
+    return this.exact ? this.size + seq : this.room;
   }
 
   /** Positions written so far. */
@@ -73,7 +97,8 @@ export class KeyValueCache {
    *
    * @param keys - `[batch, K, seq, headDim]`.
    * @param values - `[batch, K, seq, headDim]`.
-   * @returns `[keys [batch, K, headDim, capacity], values [batch, K, capacity, headDim]]`.
+   * @returns `[keys [batch, K, headDim, L], values [batch, K, L, headDim]]`, `L` =
+   *   `capacity` (or the new length when `exact`).
    * @throws RangeError if the cache is full, was disposed, or the shapes change.
    */
   append(keys: tf.Tensor, values: tf.Tensor): [tf.Tensor, tf.Tensor] {
@@ -100,6 +125,13 @@ export class KeyValueCache {
     }
     const after = this.room - this.size - seq;
     const [newKeys, newValues] = tf.tidy(() => {
+      if (this.exact) {
+        const k = tf.transpose(keys, [0, 1, 3, 2]); // [B, K, hd, seq]
+        return [
+          tf.keep(this.keyBuffer ? tf.concat([this.keyBuffer, k], 3) : k),
+          tf.keep(this.valueBuffer ? tf.concat([this.valueBuffer, values], 2) : tf.clone(values)),
+        ];
+      }
       // Zero-padded to the capacity, at [size, size + seq): added onto entries still zero.
       const k = tf.pad(tf.transpose(keys, [0, 1, 3, 2]), [
         [0, 0],
@@ -136,7 +168,7 @@ export class KeyValueCache {
     positiveInteger('KeyValueCache', 'capacity', capacity);
     if (capacity <= this.room) return;
     const extra = capacity - this.room;
-    if (this.keyBuffer && this.valueBuffer) {
+    if (this.keyBuffer && this.valueBuffer && !this.exact) {
       const [k, v] = [this.keyBuffer, this.valueBuffer];
       this.keyBuffer = tf.pad(k, [
         [0, 0],

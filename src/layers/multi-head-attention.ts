@@ -318,7 +318,7 @@ export class MultiHeadAttention extends BaseLayer {
       if (step.start !== cache.length) {
         this.fail(`step starts at ${step.start} but the cache holds ${cache.length} positions`);
       }
-      const expected = [batch, 1, seq, cache.capacity];
+      const expected = [batch, 1, seq, cache.keyLength(seq)];
       if (step.positions.length !== batch * seq || step.allowed.shape.join() !== expected.join()) {
         this.fail(
           `step must have ${batch * seq} positions and allowed [${expected}], got ${step.positions.length} and [${step.allowed.shape}]`,

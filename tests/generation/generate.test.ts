@@ -118,8 +118,10 @@ describe('generate', () => {
   it('slides a maxContext window, cached as uncached', async () => {
     const model = lm();
     const opts = { maxNewTokens: 10, maxContext: 4 };
+    const before = tf.memory().numTensors;
     const cached = await generate(model, [1, 2, 3, 4, 5, 6], { ...opts, cache: true });
     expect(cached).toEqual(await generate(model, [1, 2, 3, 4, 5, 6], { ...opts, cache: false }));
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('drives a model with a fixed seqLen, whose window defaults to it', async () => {
@@ -144,6 +146,36 @@ describe('generate', () => {
     await expect(
       generate(model, [1], { maxNewTokens: 3, signal: AbortSignal.abort(new Error('before')) }),
     ).rejects.toThrow('before');
+  });
+
+  it("reads no tensor synchronously but the embedding's id check (the #15 fix removes that one)", async () => {
+    const model = lm();
+    const callers: string[] = [];
+    const original = tf.Tensor.prototype.dataSync;
+    const originalArray = tf.Tensor.prototype.arraySync;
+    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+      callers.push(new Error().stack ?? '');
+      return original.call(this);
+    } as typeof original;
+    tf.Tensor.prototype.arraySync = function (this: tf.Tensor) {
+      callers.push(`arraySync ${new Error().stack ?? ''}`);
+      return originalArray.call(this);
+    } as typeof originalArray;
+    try {
+      tf.tidy(() => tf.scalar(1).dataSync()); // control: the spy records a read
+      expect(callers).toHaveLength(1);
+      callers.length = 0;
+      await generate(model, [[1, 2, 3], [4]], {
+        maxNewTokens: 4,
+        temperature: 1,
+        topP: 0.9,
+        seed: 1,
+      });
+    } finally {
+      tf.Tensor.prototype.dataSync = original;
+      tf.Tensor.prototype.arraySync = originalArray;
+    }
+    expect(callers.filter((stack) => !stack.includes('checkIds'))).toEqual([]);
   });
 
   it('raises on NaN logits', async () => {

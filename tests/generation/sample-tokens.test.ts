@@ -28,7 +28,8 @@ async function counts(rule: Parameters<typeof sampleTokens>[1], n = 2000): Promi
   const result = logits.map(() => 0);
   for (let r = 0; r < n; r++) {
     expect(data[2 * r + 1]).toBe(0);
-    result[data[2 * r] as number] += 1;
+    const token = data[2 * r] as number;
+    result[token] = (result[token] as number) + 1;
   }
   return result;
 }

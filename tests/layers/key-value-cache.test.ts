@@ -52,6 +52,42 @@ describe('KeyValueCache', () => {
     cache.dispose();
   });
 
+  it('holds exactly the written positions when exact', async () => {
+    const cache = new KeyValueCache({ capacity: 4, exact: true });
+    expect(cache.keyLength(2)).toBe(2);
+    cache.append(
+      tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 1, 2, 3]),
+      tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 1, 2, 3]),
+    );
+    const [keys, values] = cache.append(
+      tf.tensor4d([7, 8, 9], [1, 1, 1, 3]),
+      tf.tensor4d([7, 8, 9], [1, 1, 1, 3]),
+    );
+    expect(await keys.array()).toEqual([
+      [
+        [
+          [1, 4, 7],
+          [2, 5, 8],
+          [3, 6, 9],
+        ],
+      ],
+    ]);
+    expect(await values.array()).toEqual([
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+      ],
+    ]);
+    expect(cache.keyLength(1)).toBe(4);
+    expect(() => cache.append(tf.zeros([1, 1, 2, 3]), tf.zeros([1, 1, 2, 3]))).toThrow(
+      'exceeds the capacity 4',
+    );
+    cache.dispose();
+  });
+
   it('frees its buffers on dispose and refuses use afterwards', () => {
     const before = tf.memory().numTensors;
     const cache = new KeyValueCache({ capacity: 8 });
