@@ -96,6 +96,43 @@ export class PositionEmbedding extends BaseLayer {
     });
   }
 
+  /**
+   * `x + P[positions]` for one cached decoding step, where each row's positions are given
+   * (the decoder's `CacheStep.positions`: row-major `[batch, seq]`, left padding already
+   * subtracted). `call` uses positions `0 … seq−1`; a KV-cached step of one token at
+   * position 37 needs row 37 instead.
+   *
+   * @param x - Hidden states `[batch, seq, d]`.
+   * @param positions - `batch·seq` positions, each in `[0, maxPositions)`.
+   * @returns `[batch, seq, d]`.
+   * @example
+   * ```ts
+   * import * as tf from '@tensorflow/tfjs';
+   * import { PositionEmbedding } from 'tiedformer';
+   * const layer = new PositionEmbedding({ maxPositions: 16 });
+   * layer.apply(tf.zeros([1, 4, 8])); // builds P [16, 8]
+   * const step = layer.callAtPositions(tf.zeros([2, 1, 8]), new Int32Array([4, 9])); // rows 4 and 9
+   * ```
+   */
+  callAtPositions(x: tf.Tensor, positions: Int32Array): tf.Tensor {
+    const d = this.embeddings.shape[1] as number;
+    if (x.rank !== 3 || x.shape[2] !== d)
+      this.fail(`input must be [batch, seq, ${d}], got shape [${x.shape}]`);
+    const [batch, seq] = x.shape as [number, number, number];
+    if (positions.length !== batch * seq)
+      this.fail(
+        `expected ${batch * seq} positions for a [${x.shape}] input, got ${positions.length}`,
+      );
+    for (const p of positions) {
+      if (!Number.isInteger(p) || p < 0 || p >= this.maxPositions)
+        this.fail(`position ${p} is outside [0, maxPositions = ${this.maxPositions})`);
+    }
+    return tf.tidy(() => {
+      const rows = tf.gather(this.embeddings.read(), tf.tensor1d(positions, 'int32')); // [B·S, d]
+      return tf.add(x, tf.reshape(rows, [batch, seq, d])); // [B, S, d]
+    });
+  }
+
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     return inputShape;
   }

@@ -51,6 +51,35 @@ const fed = [
   [0, 25, 25, 13],
 ];
 
+/** Prefill + 4 cached steps of a padded batch, each compared with the full pass (1e-5). */
+async function expectCachedEqualsFull(model: tf.LayersModel): Promise<void> {
+  const before = tf.memory().numTensors;
+  const decoder = new CachedDecoder(model, { maxLength: 16 });
+  const got: Float32Array[][] = [[], []]; // per row, per position from the prompt's end
+  const first = decoder.prefill(prompts);
+  const firstData = (await first.data()) as Float32Array;
+  first.dispose();
+  for (let b = 0; b < 2; b++) got[b]?.push(firstData.slice(b * 40, (b + 1) * 40));
+  for (let s = 0; s < fed[0]!.length; s++) {
+    const next = decoder.step(fed.map((f) => f[s] as number));
+    const data = (await next.data()) as Float32Array;
+    next.dispose();
+    for (let b = 0; b < 2; b++) got[b]?.push(data.slice(b * 40, (b + 1) * 40));
+  }
+  decoder.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  for (let b = 0; b < 2; b++) {
+    const sequence = [...(prompts[b] as number[]), ...(fed[b] as number[])];
+    const reference = await fullPass(model, sequence);
+    const offset = (prompts[b] as number[]).length - 1;
+    (got[b] as Float32Array[]).forEach((logits, s) => {
+      expect(maxDiff(logits, reference[offset + s] as number[])).toBeLessThan(1e-5);
+      // Negative control: the neighbouring position differs far beyond the tolerance.
+      expect(maxDiff(logits, reference[offset + s - 1] as number[])).toBeGreaterThan(1e-3);
+    });
+  }
+}
+
 describe('CachedDecoder', () => {
   const heads = ['tied', 'shuffled', 'ortho', 'untied'] as const;
   const kvHeads = [4, 2, 1]; // MHA, GQA with 2 and with 1 key/value head
@@ -58,34 +87,52 @@ describe('CachedDecoder', () => {
     for (const numKeyValueHeads of kvHeads) {
       it(`equals the full pass at every position (head ${head}, ${numKeyValueHeads} kv heads, padded batch)`, async () => {
         const model = createCausalLM(base(head, { numKeyValueHeads }));
-        const before = tf.memory().numTensors;
-        const decoder = new CachedDecoder(model, { maxLength: 16 });
-        const got: Float32Array[][] = [[], []]; // per row, per position from the prompt's end
-        const first = decoder.prefill(prompts);
-        const firstData = (await first.data()) as Float32Array;
-        first.dispose();
-        for (let b = 0; b < 2; b++) got[b]?.push(firstData.slice(b * 40, (b + 1) * 40));
-        for (let s = 0; s < fed[0]!.length; s++) {
-          const next = decoder.step(fed.map((f) => f[s] as number));
-          const data = (await next.data()) as Float32Array;
-          next.dispose();
-          for (let b = 0; b < 2; b++) got[b]?.push(data.slice(b * 40, (b + 1) * 40));
-        }
-        decoder.dispose();
-        expect(tf.memory().numTensors).toBe(before);
-        for (let b = 0; b < 2; b++) {
-          const sequence = [...(prompts[b] as number[]), ...(fed[b] as number[])];
-          const reference = await fullPass(model, sequence);
-          const offset = (prompts[b] as number[]).length - 1;
-          (got[b] as Float32Array[]).forEach((logits, s) => {
-            expect(maxDiff(logits, reference[offset + s] as number[])).toBeLessThan(1e-5);
-            // Negative control: the neighbouring position differs far beyond the tolerance.
-            expect(maxDiff(logits, reference[offset + s - 1] as number[])).toBeGreaterThan(1e-3);
-          });
-        }
+        await expectCachedEqualsFull(model);
         model.dispose();
       });
     }
+  }
+
+  // Architectures of the Hugging Face importers (#10): learned absolute positions go through
+  // PositionEmbedding.callAtPositions, LayerNorm and biases through the layers' own code.
+  const architectures: [string, Partial<CausalLMOptions>][] = [
+    [
+      'GPT-2-like: LayerNorm, learned positions, biases, tanh GELU',
+      {
+        norm: 'layernorm',
+        positionEmbedding: 'learned',
+        maxPositions: 16,
+        positionStd: 0.5,
+        useBias: true,
+        activation: 'gelu_tanh',
+      },
+    ],
+    [
+      'Gemma-like: embedding scale, (1 + w) RMSNorm, tanh GeGLU, GQA, headDim ≠ d/h',
+      {
+        embeddingScale: 4,
+        normUnitOffset: true,
+        activation: 'geglu_tanh',
+        numKeyValueHeads: 1,
+        headDim: 8,
+      },
+    ],
+    [
+      'Qwen2-like: q/k/v biases only, rotary base 1e6',
+      {
+        qkvBias: true,
+        rotaryBase: 1e6,
+        numKeyValueHeads: 2,
+        activation: 'swiglu',
+      },
+    ],
+  ];
+  for (const [name, extraOptions] of architectures) {
+    it(`equals the full pass at every position (${name})`, async () => {
+      const model = createCausalLM(base('tied', extraOptions));
+      await expectCachedEqualsFull(model);
+      model.dispose();
+    });
   }
 
   it('grows the cache past a block and stays equal to the full pass', async () => {
