@@ -129,7 +129,7 @@ function tokenContent(value: unknown): string | undefined {
  *   vocabSize: tokenizer.vocabSize, hiddenSize: 32, numLayers: 1, numHeads: 2,
  *   intermediateSize: 64, head: 'tied',
  * });
- * const ids = generate(model, tokenizer.encode('Once upon a time'), { maxNewTokens: 8 });
+ * const ids = await generate(model, tokenizer.encode('Once upon a time'), { maxNewTokens: 8 });
  * console.log(tokenizer.decode(ids, { skipSpecialTokens: true }));
  * ```
  */
