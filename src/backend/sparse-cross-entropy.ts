@@ -19,7 +19,6 @@ import { idRangeGuard } from './id-range-guard.js';
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
-import { idRangeGuard } from './id-range-guard.js';
  * import { sparseSoftmaxCrossEntropy } from 'tiedformer';
  * const logits = tf.zeros([2, 3, 10]);
  * const labels = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
