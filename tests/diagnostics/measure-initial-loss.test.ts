@@ -90,7 +90,7 @@ describe('measureInitialLoss', () => {
       ]),
     ).toThrow('[measureInitialLoss] all sequences must have length 3; row 1 has 2');
     expect(() => measureInitialLoss(model, [[1, 2, 50]])).toThrow(
-      'label 50 at flat index 1 is outside [0, 50)',
+      '[sparseSoftmaxCrossEntropy] label 50 is outside [0, 50)',
     );
     expect(() => measureInitialLoss(model, [[1, 2]], 0)).toThrow(
       '[measureInitialLoss] batchSize must be a positive integer, got 0',
