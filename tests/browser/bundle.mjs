@@ -120,7 +120,7 @@ export const bundlers = {
 
 /** Splits warnings into the ones that fail the check and the rest (tfjs' own size hints...). */
 export function classify(warnings) {
-  const bad = warnings.filter((w) => NODE_BUILTIN.test(w) || /tiedformer/.test(w));
+  const bad = warnings.filter((w) => NODE_BUILTIN.test(w) || /node_modules\/tiedformer\//.test(w));
   return { bad, other: warnings.filter((w) => !bad.includes(w)) };
 }
 
