@@ -1,5 +1,6 @@
 import { knownOptions } from '../analysis/known-options.js';
 import { boolean, fail, oneOf, positiveInteger, positiveNumber } from '../analysis/validation.js';
+import { ffnActivation } from './ffn.js';
 import type { TransformerBlockArgs } from './transformer-block.js';
 
 /** Option names of {@link TransformerBlockArgs} (with the #10 checkpoint options). */
@@ -53,9 +54,7 @@ export function checkTransformerBlockArgs(args: TransformerBlockArgs): Transform
   if (a.epsilon !== undefined) positiveNumber(owner, 'epsilon', a.epsilon);
   if (a.rotaryBase !== undefined) positiveNumber(owner, 'rotaryBase', a.rotaryBase);
   if (a.norm !== undefined) oneOf(owner, 'norm', a.norm, ['rmsnorm', 'layernorm']);
-  if (a.activation !== undefined) {
-    const known = ['gelu', 'relu', 'swiglu', 'geglu', 'gelu_tanh', 'geglu_tanh'];
-    oneOf(owner, 'activation', a.activation, known);
-  }
+  // ffnActivation also reads back the re-cased spellings tfjs gives a loaded config.
+  if (a.activation !== undefined) ffnActivation(owner, a.activation);
   return args;
 }

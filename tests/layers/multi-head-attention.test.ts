@@ -193,7 +193,7 @@ describe('MultiHeadAttention.callCached', () => {
   }
 
   it('needs a causal layer and a step that matches the cache', () => {
-    const open = new MultiHeadAttention({ numHeads: 2 });
+    const open = new MultiHeadAttention({ numHeads: 2, causal: false });
     open.build([1, 2, 8]);
     const cache = new KeyValueCache({ capacity: 4 });
     const step = decodingStep({ start: 0, seq: 2, capacity: 4, leftPadding: [0] });
