@@ -36,6 +36,8 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
     );
   }
   const count = labels.size;
+  if (count === 0)
+    throw new RangeError(`${owner} labels must not be empty, got shape [${labels.shape}]`);
   // Range check without a read back to JavaScript (it would stall webgl/webgpu every step):
   // cpu and wasm throw here; elsewhere a bad label makes the loss NaN.
   const poison = idRangeGuard('sparseSoftmaxCrossEntropy', 'label', labels, vocabSize);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveInteger, positiveNumber } from '../analysis/validation.js';
+import { maskGuard } from '../backend/mask-guard.js';
 import { dense, matMul } from '../backend/mat-mul.js';
 import { ProjectionInitializers } from '../init/projection-initializers.js';
 import type { InitializerSpec } from '../init/resolve-initializer.js';
@@ -247,6 +248,9 @@ export class MultiHeadAttention extends BaseLayer {
         this.fail(`input must be [batch, seq, ${this.hiddenSize}], got [${x.shape}]`);
       }
       const [batch, seq] = x.shape as [number, number, number];
+      if (batch === 0 || seq === 0) this.fail(`input must not be empty, got [${x.shape}]`);
+      // [B, S] of 0/NaN where the backend cannot throw on a mask value other than 0 and 1.
+      const maskPoison = paddingMask && maskGuard(this.getClassName(), paddingMask, batch, seq);
       if (
         paddingMask &&
         (paddingMask.rank !== 2 || paddingMask.shape[0] !== batch || paddingMask.shape[1] !== seq)
@@ -291,7 +295,8 @@ export class MultiHeadAttention extends BaseLayer {
         seq,
         this.numHeads * this.headDim,
       ]);
-      return this.project(merged, 'output'); // [B, S, d]
+      const out = this.project(merged, 'output'); // [B, S, d]
+      return maskPoison ? tf.add(out, tf.expandDims(maskPoison, -1)) : out;
     });
   }
 
