@@ -26,6 +26,14 @@ import { idRangeGuard } from './id-range-guard.js';
  * ```
  */
 export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  for (const [name, value] of [
+    ['labels', labels],
+    ['logits', logits],
+  ] as const)
+    if (!(value instanceof tf.Tensor))
+      throw new RangeError(
+        `[sparseSoftmaxCrossEntropy] ${name} must be a tensor, got ${String(value)}`,
+      );
   const vocabSize = logits.shape[logits.rank - 1] as number;
   const owner = '[sparseSoftmaxCrossEntropy]';
   if (labels.dtype !== 'int32')
