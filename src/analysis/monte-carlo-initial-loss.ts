@@ -1,7 +1,6 @@
-// A CommonJS module whose `factory` Node cannot see as a named ESM export: import the default.
-import normal from '@stdlib/random-base-normal';
 import { type InitialLossOptions, resolveInitialLossOptions } from './initial-loss.js';
 import { orthonormalizeRows } from './orthonormal-rows.js';
+import { normal } from './seeded-random.js';
 import { type ShuffleSpec, shufflePermutation } from './shuffle-permutation.js';
 import { positiveInteger } from './validation.js';
 

@@ -2,16 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * Backends `useFastestBackend` can pick: `'tensorflow'` (native TensorFlow through
- * `@tensorflow/tfjs-node`), `'wasm'` (`@tensorflow/tfjs-backend-wasm`, XNNPACK) or `'cpu'`
- * (pure JavaScript, always available).
+ * `@tensorflow/tfjs-node`), `'webgpu'` (`@tensorflow/tfjs-backend-webgpu`), `'webgl'` (part of
+ * `@tensorflow/tfjs`, browsers only), `'wasm'` (`@tensorflow/tfjs-backend-wasm`, XNNPACK; threaded
+ * when the page is cross-origin isolated) or `'cpu'` (pure JavaScript, always available).
  *
  * @example
  * ```ts
  * import type { BackendName } from 'tiedformer';
- * const preferred: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+ * const preferred: BackendName[] = ['webgl', 'wasm', 'cpu'];
  * ```
  */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /**
  * Options of {@link useFastestBackend}.
@@ -23,23 +24,38 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
  * ```
  */
 export interface UseFastestBackendOptions {
-  /** Backends to try, fastest first. Default `['tensorflow', 'wasm', 'cpu']`. */
+  /**
+   * Backends to try, fastest first. Default in a browser (page or worker)
+   * `['webgpu', 'webgl', 'wasm', 'cpu']`; elsewhere (Node) `['tensorflow', 'wasm', 'cpu']`.
+   */
   candidates?: readonly BackendName[];
 }
 
-const PACKAGES: Record<Exclude<BackendName, 'cpu'>, string> = {
+const BROWSER_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const NODE_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+/** The package that registers each backend when imported (`cpu` and `webgl` come with tfjs). */
+const PACKAGES: Partial<Record<BackendName, string>> = {
   tensorflow: '@tensorflow/tfjs-node',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
   wasm: '@tensorflow/tfjs-backend-wasm',
 };
 
 /**
- * Selects the fastest TensorFlow.js backend installed: native TensorFlow
- * (`@tensorflow/tfjs-node`) if the user has it, else WebAssembly
- * (`@tensorflow/tfjs-backend-wasm`), else the pure-JS `cpu` backend. A backend whose package is
- * missing or fails to initialise is skipped, never thrown.
+ * Selects the fastest TensorFlow.js backend available here and makes it active.
  *
- * All tiedformer layers choose their fast paths per backend at call time (see
- * {@link matMul}), so switching backends needs no other change.
+ * - **Browser** (page or worker): the first of `webgpu`, `webgl`, `wasm`, `cpu` that is
+ *   registered and initialises. A browser cannot import a package by name at run time, so a
+ *   backend counts only if the page imported it (`import '@tensorflow/tfjs-backend-webgpu'`,
+ *   `import '@tensorflow/tfjs-backend-wasm'`; webgl and cpu come with `@tensorflow/tfjs`). A
+ *   working GPU backend is therefore never traded for cpu. wasm runs multithreaded by itself
+ *   when the page is cross-origin isolated (COOP/COEP headers), single-threaded otherwise.
+ * - **Node**: native TensorFlow (`@tensorflow/tfjs-node`) if installed, else wasm, else cpu.
+ *   Packages not yet imported are imported by name; a missing one is skipped, never thrown.
+ *
+ * Backends already registered are used as they are (never re-imported). All tiedformer layers
+ * choose their fast paths per backend at call time (see {@link matMul}), so switching backends
+ * needs no other change. To override the order, pass `candidates` or call `tf.setBackend`.
  *
  * @param options - Which backends to try, in order.
  * @returns The name of the backend now active.
@@ -55,16 +71,21 @@ const PACKAGES: Record<Exclude<BackendName, 'cpu'>, string> = {
 export async function useFastestBackend(
   options: UseFastestBackendOptions = {},
 ): Promise<BackendName> {
-  const candidates = options.candidates ?? ['tensorflow', 'wasm', 'cpu'];
+  const browser = tf.env().getBool('IS_BROWSER');
+  const candidates = options.candidates ?? (browser ? BROWSER_ORDER : NODE_ORDER);
   for (const name of candidates) {
-    if (name !== 'cpu') {
+    if (!tf.findBackendFactory(name)) {
+      const specifier = PACKAGES[name];
+      // A bare specifier does not resolve in a browser at run time: the page must import it.
+      if (browser || specifier === undefined) continue;
       try {
-        // A variable specifier keeps bundlers and TypeScript from requiring the optional peer.
-        const specifier = PACKAGES[name];
-        await import(/* @vite-ignore */ specifier);
+        // A variable specifier keeps bundlers and TypeScript from requiring the optional peer;
+        // the comments tell Vite and webpack not to warn about it.
+        await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
       } catch {
         continue;
       }
+      if (!tf.findBackendFactory(name)) continue;
     }
     try {
       if (await tf.setBackend(name)) {
@@ -72,7 +93,7 @@ export async function useFastestBackend(
         return name;
       }
     } catch {
-      // Registered but unusable here (e.g. a wasm binary that fails to load): try the next.
+      // Registered but unusable here (no GPU adapter, a wasm binary that fails to load): next.
     }
   }
   throw new Error(

@@ -1,6 +1,5 @@
-// A CommonJS module whose `factory` Node cannot see as a named ESM export: import the default.
-import mt19937 from '@stdlib/random-base-mt19937';
 import * as tf from '@tensorflow/tfjs';
+import { mt19937 } from '../analysis/seeded-random.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../analysis/validation.js';
 
 /**

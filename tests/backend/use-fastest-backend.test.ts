@@ -29,3 +29,35 @@ describe('useFastestBackend', () => {
     );
   });
 });
+
+describe('useFastestBackend in a browser', () => {
+  // A stand-in GPU backend: the running backend's kernels registered under another name, as a
+  // page that imported @tensorflow/tfjs (webgl) would have it.
+  const active = process.env.TIEDFORMER_BACKEND ?? 'cpu';
+  const registerAs = (name: string) => {
+    if (tf.findBackendFactory(name)) return;
+    tf.registerBackend(name, () => tf.findBackend(active) as tf.KernelBackend);
+    for (const kernel of tf.getKernelsForBackend(active))
+      tf.registerKernel({ ...kernel, backendName: name });
+  };
+  afterAll(async () => {
+    tf.env().set('IS_BROWSER', false);
+    // Not removed: removing would dispose the backend instance it shares with `active`.
+    await tf.setBackend(active);
+  });
+
+  it('prefers the registered GPU backend, skips unregistered ones without importing them', async () => {
+    tf.env().set('IS_BROWSER', true);
+    registerAs('webgl');
+    // webgpu is not registered (its package is not imported here): skipped, not imported.
+    expect(await useFastestBackend()).toBe('webgl');
+    expect(tf.getBackend()).toBe('webgl');
+  });
+
+  it('never falls back to importing by name in a browser', async () => {
+    tf.env().set('IS_BROWSER', true);
+    await expect(useFastestBackend({ candidates: ['tensorflow', 'webgpu'] })).rejects.toThrow(
+      '[useFastestBackend] none of the backends tensorflow, webgpu could be initialised',
+    );
+  });
+});
