@@ -16,6 +16,7 @@ const tfjsSuites = [
   'tests/models/**/*.test.ts',
   'tests/diagnostics/**/*.test.ts',
   'tests/node/**/*.test.ts',
+  'tests/fuzz/**/*.test.ts',
 ];
 
 export default defineConfig({
