@@ -20,6 +20,7 @@ const tfjsSuites = [
   'tests/interop/from-hugging-face.test.ts',
   'tests/interop/to-hugging-face.test.ts',
   'tests/training/**/*.test.ts',
+  'tests/fuzz/**/*.test.ts',
 ];
 
 export default defineConfig({

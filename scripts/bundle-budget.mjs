@@ -14,7 +14,8 @@ const root = new URL('..', import.meta.url).pathname;
 const KB = 1000;
 const budgets = [
   { entry: 'analysis', file: './dist/analysis.js', target: 60 * KB, limit: 100 * KB },
-  { entry: 'root (tfjs external)', file: './dist/index.js', target: 80 * KB, limit: 135 * KB },
+  // #13 raised the root limit 135 → 140 KB: its argument, load and mask checks weigh 9.2 KB minified.
+  { entry: 'root (tfjs external)', file: './dist/index.js', target: 80 * KB, limit: 140 * KB },
 ];
 const args = process.argv.slice(2);
 const results = [];

@@ -26,6 +26,14 @@ import { idRangeGuard } from './id-range-guard.js';
  * ```
  */
 export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  for (const [name, value] of [
+    ['labels', labels],
+    ['logits', logits],
+  ] as const)
+    if (!(value instanceof tf.Tensor))
+      throw new RangeError(
+        `[sparseSoftmaxCrossEntropy] ${name} must be a tensor, got ${String(value)}`,
+      );
   const vocabSize = logits.shape[logits.rank - 1] as number;
   const owner = '[sparseSoftmaxCrossEntropy]';
   if (labels.dtype !== 'int32')
@@ -36,6 +44,8 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
     );
   }
   const count = labels.size;
+  if (count === 0)
+    throw new RangeError(`${owner} labels must not be empty, got shape [${labels.shape}]`);
   // Range check without a read back to JavaScript (it would stall webgl/webgpu every step):
   // cpu and wasm throw here; elsewhere a bad label makes the loss NaN.
   const poison = idRangeGuard('sparseSoftmaxCrossEntropy', 'label', labels, vocabSize);

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
+import { fail } from '../analysis/validation.js';
 
 /**
  * Backends `useFastestBackend` can pick: `'tensorflow'` (native TensorFlow through
@@ -71,6 +73,10 @@ const PACKAGES: Partial<Record<BackendName, string>> = {
 export async function useFastestBackend(
   options: UseFastestBackendOptions = {},
 ): Promise<BackendName> {
+  knownOptions('useFastestBackend', options, ['candidates']);
+  const given: unknown = options.candidates;
+  if (given !== undefined && !Array.isArray(given))
+    fail('useFastestBackend', `candidates must be an array of backend names, got ${String(given)}`);
   const browser = tf.env().getBool('IS_BROWSER');
   const candidates = options.candidates ?? (browser ? BROWSER_ORDER : NODE_ORDER);
   for (const name of candidates) {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveInteger, positiveNumber } from '../analysis/validation.js';
+import { causalMask, checkAttentionSize } from '../backend/causal-mask.js';
+import { maskGuard } from '../backend/mask-guard.js';
 import { dense, matMul } from '../backend/mat-mul.js';
 import { ProjectionInitializers } from '../init/projection-initializers.js';
 import type { InitializerSpec } from '../init/resolve-initializer.js';
@@ -243,8 +245,7 @@ export class MultiHeadAttention extends BaseLayer {
   /** `[batch, 1, seq, seq]` (or `[1, 1, seq, seq]`) of 1 where attention is allowed, or null. */
   private allowedPositions(seq: number, paddingMask: tf.Tensor | undefined): tf.Tensor | null {
     let allowed: tf.Tensor | null = null;
-    if (this.causal)
-      allowed = tf.reshape(tf.linalg.bandPart(tf.ones([seq, seq]), -1, 0), [1, 1, seq, seq]);
+    if (this.causal) allowed = causalMask(seq); // shared per length, kept: never disposed here
     if (paddingMask) {
       const keys = tf.reshape(tf.cast(tf.notEqual(paddingMask, 0), 'float32'), [
         paddingMask.shape[0] as number,
@@ -267,6 +268,10 @@ export class MultiHeadAttention extends BaseLayer {
         this.fail(`input must be [batch, seq, ${this.hiddenSize}], got [${x.shape}]`);
       }
       const [batch, seq] = x.shape as [number, number, number];
+      if (batch === 0 || seq === 0) this.fail(`input must not be empty, got [${x.shape}]`);
+      checkAttentionSize(this.getClassName(), batch, this.numHeads, seq); // before wasm's heap runs out
+      // [B, S] of 0/NaN where the backend cannot throw on a mask value other than 0 and 1.
+      const maskPoison = paddingMask && maskGuard(this.getClassName(), paddingMask, batch, seq);
       if (
         paddingMask &&
         (paddingMask.rank !== 2 || paddingMask.shape[0] !== batch || paddingMask.shape[1] !== seq)
@@ -277,7 +282,8 @@ export class MultiHeadAttention extends BaseLayer {
       }
       const [q, k, v] = this.queryKeyValue(x);
       const allowed = this.allowedPositions(seq, paddingMask);
-      return this.attend(q, k, v, false, allowed, kwargs?.training === true);
+      const out = this.attend(q, k, v, false, allowed, kwargs?.training === true); // [B, S, d]
+      return maskPoison ? tf.add(out, tf.expandDims(maskPoison, -1)) : out;
     });
   }
 

@@ -11,6 +11,7 @@ import {
   serializeInitializer,
 } from '../init/resolve-initializer.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
+import { checkEmbeddingInput } from './check-embedding-input.js';
 
 /**
  * Options of {@link TokenEmbedding}.
@@ -129,6 +130,7 @@ export class TokenEmbedding extends BaseLayer {
   ): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (x === undefined) this.fail('expected one input tensor, got none');
+    checkEmbeddingInput(this.getClassName(), x, this.hiddenSize);
     this.tracingLogits = this.checkInput(x.dtype, x.shape);
     return super.apply(inputs, kwargs);
   }

@@ -206,7 +206,7 @@ describe('TokenEmbedding', () => {
       '[TokenEmbedding] input must be int32 token ids or float32 hidden states, got dtype bool',
     );
     expect(() => embedding.apply(tf.input({ shape: [7] }))).toThrow(
-      '[TokenEmbedding] a float32 input is read as hidden states',
+      '[TokenEmbedding] a model input of dtype float32 cannot feed the embedding: token ids must be int32',
     );
   });
 
