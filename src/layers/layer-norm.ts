@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { boolean, positiveNumber } from '../analysis/validation.js';
 import { BaseLayer, type Kwargs, type LayerArgs, type LayerWeight } from './base-layer.js';
 
@@ -55,7 +56,7 @@ export class LayerNorm extends BaseLayer {
    * @throws RangeError if `epsilon` is not a finite number > 0.
    */
   constructor(args: LayerNormArgs = {}) {
-    super(args);
+    super(knownOptions('LayerNorm', args, ['epsilon', 'center', 'scale'], { layer: true }));
     this.epsilon = positiveNumber('LayerNorm', 'epsilon', args.epsilon ?? 1e-5);
     this.center = boolean('LayerNorm', 'center', args.center ?? true);
     this.scale = boolean('LayerNorm', 'scale', args.scale ?? true);

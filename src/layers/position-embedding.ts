@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions } from '../analysis/known-options.js';
 import { positiveInteger } from '../analysis/validation.js';
 import { normal } from '../init/normal.js';
 import {
@@ -54,7 +55,11 @@ export class PositionEmbedding extends BaseLayer {
    * @throws RangeError on a non-integer `maxPositions` or an unknown initializer.
    */
   constructor(args: PositionEmbeddingArgs) {
-    super(args);
+    super(
+      knownOptions('PositionEmbedding', args, ['maxPositions', 'embeddingsInitializer'], {
+        layer: true,
+      }),
+    );
     this.maxPositions = positiveInteger('PositionEmbedding', 'maxPositions', args?.maxPositions);
     this.embeddingsInitializer = resolveInitializer(
       'PositionEmbedding',

@@ -48,4 +48,10 @@ describe('LayerNorm', () => {
       '[LayerNorm] input last dimension must be 8, got shape [2,6]',
     );
   });
+
+  it('rejects a misspelt option by name', () => {
+    expect(() => new LayerNorm({ epsilom: 1e-5 } as never)).toThrow(
+      '[LayerNorm] unknown option "epsilom"; known: epsilon, center, scale',
+    );
+  });
 });

@@ -51,6 +51,7 @@ describe('PositionEmbedding', () => {
   it.each([
     [{ maxPositions: 0 }, '[PositionEmbedding] maxPositions must be a positive integer, got 0'],
     [{}, '[PositionEmbedding] maxPositions must be a positive integer, got undefined'],
+    [{ maxPositions: 4, maxPosition: 8 }, '[PositionEmbedding] unknown option "maxPosition"'],
   ])('rejects %j', (args, message) => {
     expect(() => new PositionEmbedding(args as never)).toThrow(message);
   });
