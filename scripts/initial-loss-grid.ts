@@ -189,6 +189,95 @@ export const GRID: GridPoint[] = [
     rows: 16,
     seeds: 3,
   },
+  // The architectures of the #10 options: LayerNorm with learned absolute positions and
+  // tanh-GELU (GPT-2-like), the Gemma-like input scale √d with `x̂·(1 + w)` norms and gated
+  // tanh-GELU, headDim ≠ d/h, and separate biases. Appended last so that the seeds of the
+  // points above (derived from their index) stay those of the published table.
+  {
+    label: 'GPT-2-like: LayerNorm, learned positions, gelu_tanh, biases',
+    options: base(4096, 128, 4, {
+      norm: 'layernorm',
+      normEpsilon: 1e-5,
+      positionEmbedding: 'learned',
+      maxPositions: 64,
+      activation: 'gelu_tanh',
+      useBias: true,
+    }),
+    rows: 16,
+    seeds: 2,
+  },
+  {
+    label: 'LayerNorm, learned positions std 0.1, σ 0.1, zero',
+    options: base(4096, 128, 2, {
+      norm: 'layernorm',
+      positionEmbedding: 'learned',
+      maxPositions: 64,
+      embeddingStd: 0.1,
+      positionStd: 0.1,
+      residualInit: 'zero',
+    }),
+    rows: 16,
+    seeds: 2,
+  },
+  {
+    label: 'Gemma-like: scale √d, unit offset, geglu_tanh, headDim 64, MQA',
+    options: base(4096, 128, 4, {
+      numKeyValueHeads: 1,
+      headDim: 64,
+      embeddingScale: Math.sqrt(128),
+      normUnitOffset: true,
+      activation: 'geglu_tanh',
+      normEpsilon: 1e-6,
+    }),
+    rows: 16,
+    seeds: 2,
+  },
+  {
+    label: 'LayerNorm, learned positions std 0.05, gelu_tanh, d 64, normal',
+    options: base(2048, 64, 3, {
+      norm: 'layernorm',
+      positionEmbedding: 'learned',
+      maxPositions: 40,
+      embeddingStd: 0.15,
+      positionStd: 0.05,
+      residualInit: 'normal',
+      activation: 'gelu_tanh',
+    }),
+    rows: 24,
+    seeds: 2,
+  },
+  {
+    label: 'Gemma-like: scale 8 = √d, unit offset, geglu_tanh, headDim 32, d 64',
+    options: base(2048, 64, 3, {
+      headDim: 32,
+      embeddingScale: 8,
+      normUnitOffset: true,
+      activation: 'geglu_tanh',
+      embeddingStd: 0.05,
+      residualInit: 'normal',
+    }),
+    rows: 24,
+    seeds: 2,
+  },
+  {
+    label: 'headDim 8 ≠ d/h, d 64, normal',
+    options: base(2048, 64, 3, { headDim: 8, embeddingStd: 0.15, residualInit: 'normal' }),
+    rows: 24,
+    seeds: 2,
+  },
+  {
+    label: 'qkv and mlp biases, no output bias, rotaryBase 5e5, d 64',
+    options: base(2048, 64, 3, {
+      qkvBias: true,
+      mlpBias: true,
+      outputBias: false,
+      rotaryBase: 500000,
+      embeddingStd: 0.15,
+      residualInit: 'normal',
+    }),
+    rows: 24,
+    seeds: 2,
+  },
 ];
 
 /** Forward-pass FLOPs of measuring a point (matrix products only). */
@@ -196,14 +285,18 @@ export function gridPointFlops(point: GridPoint): number {
   const o = point.options;
   const d = o.hiddenSize;
   const f = o.intermediateSize;
-  const gated = o.activation === 'swiglu' || o.activation === 'geglu';
-  const perToken = 2 * o.numLayers * (4 * d * d + (gated ? 3 : 2) * d * f) + 2 * d * o.vocabSize;
+  const gated =
+    o.activation === 'swiglu' || o.activation === 'geglu' || o.activation === 'geglu_tanh';
+  const heads = o.numHeads * (o.headDim ?? d / o.numHeads);
+  const keyValue = (o.numKeyValueHeads ?? o.numHeads) * (o.headDim ?? d / o.numHeads);
+  const attention = 2 * d * heads + 2 * d * keyValue;
+  const perToken = 2 * o.numLayers * (attention + (gated ? 3 : 2) * d * f) + 2 * d * o.vocabSize;
   return point.seeds * point.rows * SEQUENCE_LENGTH * perToken;
 }
 
 /**
  * The points cheap enough for the pure-JS cpu backend (20–30× slower than wasm here): under
- * 1.5 GFLOP each (five points, depth ≤ 4). The wasm backend runs the whole grid.
+ * 1.5 GFLOP each (nine points, depth ≤ 4). The wasm backend runs the whole grid.
  */
 export function cpuSubset(grid: GridPoint[]): GridPoint[] {
   return grid.filter((point) => gridPointFlops(point) < 1.5e9);

@@ -19,7 +19,22 @@ import { GRID, measureGridPoint, SEQUENCE_LENGTH } from './initial-loss-grid.js'
 const backend = await useFastestBackend();
 const f = (x: number, digits = 2) => x.toFixed(digits);
 const describe = (o: CausalLMAnalysisOptions) =>
-  `n ${o.vocabSize}, d ${o.hiddenSize}, L ${o.numLayers}, ${o.head}, σ ${typeof o.embeddingStd === 'number' ? o.embeddingStd : (o.embeddingStd ?? 0.02)}, ${o.activation ?? 'gelu'}, ${o.residualInit ?? 'scaled'}`;
+  [
+    `n ${o.vocabSize}, d ${o.hiddenSize}, L ${o.numLayers}, ${o.head}, σ ${typeof o.embeddingStd === 'number' ? o.embeddingStd : (o.embeddingStd ?? 0.02)}, ${o.activation ?? 'gelu'}, ${o.residualInit ?? 'scaled'}`,
+    // The architecture options, only where they differ from the defaults.
+    o.norm === 'layernorm' ? 'LayerNorm' : '',
+    o.normUnitOffset ? '1 + w norms' : '',
+    o.positionEmbedding === 'learned'
+      ? `learned positions ${o.positionStd ?? o.initStd ?? 0.02}`
+      : '',
+    o.positionEmbedding === 'none' || o.rotary === false ? 'no positions' : '',
+    o.embeddingScale !== undefined ? `scale ${f(o.embeddingScale)}` : '',
+    o.headDim !== undefined ? `headDim ${o.headDim}` : '',
+    o.numKeyValueHeads !== undefined ? `kv heads ${o.numKeyValueHeads}` : '',
+    o.useBias || o.qkvBias || o.mlpBias || o.outputBias ? 'biases' : '',
+  ]
+    .filter((s) => s !== '')
+    .join(', ');
 
 console.log(
   `createCausalLM models, measureInitialLoss on seeded uniform random tokens (${SEQUENCE_LENGTH} positions), ${backend} backend, ${new Date().toISOString().slice(0, 10)}:\n`,

@@ -28,7 +28,7 @@ export interface CausalLMInitialLoss {
   lossByPosition: number[];
   /** Mean over positions of the input token's own logit (0 for untied and ortho heads). */
   selfLogitMean: number;
-  /** Mean over positions of the variance of every other logit, `s² = d·σ²·V/(V + ε)`. */
+  /** Mean over positions of the variance of every other logit, $s^2 = d\sigma^2 V/(V + \varepsilon)$. */
   otherLogitVariance: number;
   /** `e²σ²`, the scaled token row's variance. */
   tokenVariance: number;
@@ -36,7 +36,7 @@ export interface CausalLMInitialLoss {
   positionVariance: number;
   /** Mean over positions of `ρ²(t)`, the summed residual branches' variance. */
   residualVariance: number;
-  /** `κ² = (π² + ρ²)/(e²σ²)` averaged over positions: how much the token row is drowned. */
+  /** $\kappa^2 = (\pi^2 + \rho^2)/(e^2\sigma^2)$ averaged over positions: how much the token row is drowned. */
   drowning: number;
   /** The 2-gram figure, {@link estimateInitialLoss} with no residual and no positions. */
   twoGramLoss: number;
@@ -46,12 +46,16 @@ export interface CausalLMInitialLoss {
  * Estimated initial cross-entropy of the model `createCausalLM(opts)` builds, on uniform random
  * tokens, averaged over `sequenceLength` positions. Pure: no TensorFlow.js.
  *
- * The last hidden state at position `t` is `x = e·x_i + p_t + r_t` (token row std `σ` scaled by
- * `e`, position embedding `π²`, branches `ρ²(t)` from {@link residualStreamVariance}). After the
- * final norm, every other logit is `N(0, s²)` with `s² = dσ²·V/(V + ε)`,
- * `V = e²σ² + π² + ρ²`, while a tied head's self logit shrinks from `≈ dσ` to
- * `≈ e·dσ²/√(V + ε)`; the loss at each position is then the head-level estimate of
- * {@link estimateInitialLoss} with those variances.
+ * The last hidden state at position $t$ is $x = e\,x_i + p_t + r_t$ (token row std $\sigma$
+ * scaled by $e$, position embedding of variance $\pi^2$, branches $\rho^2(t)$ from
+ * {@link residualStreamVariance}). After the final norm, every other logit is
+ * $\mathcal N(0, s^2)$ with
+ *
+ * $$s^2 = \frac{d\sigma^2 V}{V + \varepsilon}, \qquad V = e^2\sigma^2 + \pi^2 + \rho^2,$$
+ *
+ * while a tied head's self logit shrinks from $\approx d\sigma$ to
+ * $\approx e\,d\sigma^2/\sqrt{V + \varepsilon}$; the loss at each position is then the
+ * head-level estimate of {@link estimateInitialLoss} with those variances.
  *
  * Accuracy and regime: checked against models measured with `measureInitialLoss` over depth
  * 1–12, d 32–512, vocab 256–8192, every head, activation and `residualInit` (see

@@ -98,8 +98,9 @@ export function uniformLoss(vocabSize: number): number {
 }
 
 /**
- * Init std for a tied embedding that keeps the self logit in check: `σ = ln(n) / d`, so that
- * `e^{dσ} = n` and the initial loss is about `ln(2n)` instead of `ln n + dσ`.
+ * Init std for a tied embedding that keeps the self logit in check: $\sigma = \ln(n)/d$, so
+ * that $e^{d\sigma} = n$ and the initial loss is about $\ln(2n)$ instead of
+ * $\ln n + d\sigma$.
  * (docs/theory.md §1 and §4, remedy 1; the loss is then `ln n + 0.7 … 1.6`.) It assumes the
  * 2-gram regime: the token row alone in the last hidden state. When a model's trunk or position
  * embedding already drowns the self logit (see {@link estimateCausalLMInitialLoss}), a
@@ -270,18 +271,21 @@ export function chiMean(k: number): number {
  *
  * Default regime (2-gram): residual branches start at zero and there is no additive position
  * embedding, so the network is the identity and the model is a 2-gram model: input token
- * `i` → `h = Norm(x_i)` → logits over the `n` rows of the embedding (std `σ`). With
- * `positionVariance` `π²`, `residualVariance` `ρ²` and `embeddingScale` `e`, the hidden state
- * is `e·x_i + p + r` and the tied self logit shrinks to `≈ e·dσ²/√(e²σ² + π² + ρ²)`. Every head keeps `‖h'‖² = d`, so the `N = n − 1` logits of other tokens
- * are i.i.d. `N(0, s²)`, `s² = d·σ²`, and
+ * $i \to h = \operatorname{Norm}(x_i) \to$ logits over the $n$ rows of the embedding (std
+ * $\sigma$). With `positionVariance` $\pi^2$, `residualVariance` $\rho^2$ and `embeddingScale`
+ * $e$, the hidden state is $e\,x_i + p + r$ and the tied self logit shrinks to
+ * $\approx e\,d\sigma^2/\sqrt{e^2\sigma^2 + \pi^2 + \rho^2}$. Every head keeps
+ * $\lVert h'\rVert^2 = d$, so the $N = n - 1$ logits of other tokens are i.i.d.
+ * $\mathcal N(0, s^2)$, $s^2 = d\sigma^2$, and
  *
- * `loss = E[ln(e^{Z0} + S_N)]`, `S_N = Σ e^{s·g_k}`.
+ * $$\text{loss} = \mathbb E\left[\ln\left(e^{Z_0} + S_N\right)\right], \qquad S_N = \sum_{k \le N} e^{s g_k}.$$
  *
- * Untied and ortho heads: `loss = B(n)` (no self term). Others:
- * `loss = B(N) + T(μ0 − B(N), v0 + V)`, with the self logit `Z0` of mean `μ0` and variance
- * `v0`: tied with RMSNorm `σ√d·E[χ_d]`, `dσ²/2`; tied with LayerNorm `σ√d·E[χ_{d−1}]`,
- * `dσ²/2`; a permutation with `f` fixed points and `c` dimensions on 2-cycles `f·σ`,
- * `σ²(d + c + f)`.
+ * Untied and ortho heads: $\text{loss} = B(n)$ (no self term). Others:
+ * $\text{loss} = B(N) + T(\mu_0 - B(N),\ v_0 + V)$, with the self logit $Z_0$ of mean
+ * $\mu_0$ and variance $v_0$: tied with RMSNorm $\sigma\sqrt d\,\mathbb E[\chi_d]$,
+ * $d\sigma^2/2$; tied with LayerNorm $\sigma\sqrt d\,\mathbb E[\chi_{d-1}]$, $d\sigma^2/2$;
+ * a permutation with $f$ fixed points and $c$ dimensions on 2-cycles $f\sigma$,
+ * $\sigma^2(d + c + f)$.
  *
  * Accuracy (against Monte Carlo over n ∈ [1000, 256000], d ∈ [64, 4096]): tied head ≈ 0.001
  * nats mean error, 0.02 max. Weakest where the background sum changes regime,

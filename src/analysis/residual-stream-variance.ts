@@ -41,15 +41,19 @@ const MAX_SEQUENCE = 8192;
 /**
  * Propagates the second moments of the residual stream through a pre-norm causal LM at init.
  *
- * Tracks `K(j, k) = E[x_j·x_k]/d` for all positions of one sequence of uniform random tokens.
- * Each block reads `u = x/√(K(t,t) + ε)` (so `‖u‖² ≈ d`) and adds outputs that are
- * uncorrelated with the stream (their last matrix is independent and zero-mean):
- * - attention: near-uniform causal averaging (score variance `ω² = (d·s²)²`, small for small
- *   `s`), so `out_t` has covariance `H·hd·s_o²·d·s²·E[Σ_{j,k≤t} a_tj a_t'k·Cu(j,k)]`, with
- *   `Σ_j a_tj² ≈ (1 + (1 − 1/m)(e^{ω²} − 1))/m` over the `m = t + 1` visible keys;
- * - FFN: `f·s_o²·E[act(a)act(a')]` with `a ~ N(0, d·s²)` and the correlation of the two inputs
- *   (Mehler's Hermite expansion; gated FFNs multiply the gate's by `d·s²·corr`).
- * `s_o` is `s`, `s/√(2L)` or `0` by `residualInit`. Positions share components (the FFN's mean
+ * Tracks $K(j, k) = \mathbb E[x_j \cdot x_k]/d$ for all positions of one sequence of uniform
+ * random tokens. Each block reads $u = x/\sqrt{K(t,t) + \varepsilon}$ (so
+ * $\lVert u\rVert^2 \approx d$) and adds outputs that are uncorrelated with the stream (their
+ * last matrix is independent and zero-mean):
+ * - attention: near-uniform causal averaging (score variance $\omega^2 = (d s^2)^2$, small for
+ *   small $s$), so $\text{out}_t$ has covariance
+ *   $H h_d s_o^2 d s^2\, \mathbb E\left[\sum_{j,k \le t} a_{tj} a_{t'k} C_u(j,k)\right]$, with
+ *   $\sum_j a_{tj}^2 \approx \left(1 + (1 - 1/m)(e^{\omega^2} - 1)\right)/m$ over the
+ *   $m = t + 1$ visible keys;
+ * - FFN: $f s_o^2\, \mathbb E[\operatorname{act}(a)\operatorname{act}(a')]$ with
+ *   $a \sim \mathcal N(0, d s^2)$ and the correlation of the two inputs (Mehler's Hermite
+ *   expansion; gated FFNs multiply the gate's by $d s^2 \rho$).
+ * $s_o$ is $s$, $s/\sqrt{2L}$ or $0$ by `residualInit`. Positions share components (the FFN's mean
  * output, attention's prefix averages), which is why the full covariance is tracked.
  *
  * @param opts - The options `createCausalLM` takes.
