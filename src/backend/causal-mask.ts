@@ -34,6 +34,16 @@ export function causalMask(seq: number): tf.Tensor {
 }
 
 /**
+ * Disposes every kept causal mask (they are rebuilt on demand). For leak checks that count
+ * tensors around calls at new lengths, and for freeing memory after very long sequences.
+ * @internal
+ */
+export function clearCausalMasks(): void {
+  for (const tensor of cache.values()) tensor.dispose();
+  cache.clear();
+}
+
+/**
  * Most values one `[batch, heads, seq, seq]` attention tensor may hold: the forward pass keeps
  * several of them alive at once (scores, masked scores, probabilities) and the backward pass
  * more. On wasm the whole heap is at most 4 GiB and running past it corrupts the backend for the

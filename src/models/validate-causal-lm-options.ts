@@ -89,9 +89,9 @@ export function validateCausalLMOptions(opts: CausalLMOptions): void {
       'none',
     ]);
     if (o.rotary !== undefined && (kind === 'rotary') !== o.rotary)
-      fail(owner, `rotary: ${o.rotary} contradicts positionEmbedding: '${kind}'`);
+      fail(owner, `rotary: ${o.rotary} contradicts positionEmbedding '${kind}'`);
     if (kind === 'learned' && o.maxPositions === undefined)
-      fail(owner, `positionEmbedding 'learned' needs maxPositions`);
+      fail(owner, `maxPositions is required when positionEmbedding is 'learned'`);
   }
   const dropout = o.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { clearCausalMasks } from '../../src/backend/causal-mask.js';
 import { generate } from '../../src/generation/generate.js';
 import { generateStream } from '../../src/generation/generate-stream.js';
 import type { CausalLMOptions } from '../../src/models/causal-lm-options.js';
@@ -37,6 +38,12 @@ const lm = (extra: Partial<CausalLMOptions> = {}) =>
     ...extra,
   });
 
+/** Live tensors, not counting the shared causal masks full passes keep by design. */
+function liveTensors(): number {
+  clearCausalMasks();
+  return tf.memory().numTensors;
+}
+
 describe('generate', () => {
   it('greedy decoding follows the argmax, and returns a Promise', async () => {
     const pending = generate(successorModel(), [3], { maxNewTokens: 6 });
@@ -46,7 +53,7 @@ describe('generate', () => {
 
   it('gives the same tokens with and without the cache (greedy and seeded sampling)', async () => {
     const model = lm();
-    const before = tf.memory().numTensors;
+    const before = liveTensors();
     for (const rule of [
       {},
       { temperature: 1.5, seed: 3 },
@@ -57,7 +64,7 @@ describe('generate', () => {
       expect(cached).toEqual(full);
       expect(cached).toHaveLength(15);
     }
-    expect(tf.memory().numTensors).toBe(before);
+    expect(liveTensors()).toBe(before);
   });
 
   it('is reproducible with a seed; topK 1 and tiny temperatures are greedy', async () => {
@@ -118,10 +125,10 @@ describe('generate', () => {
   it('slides a maxContext window, cached as uncached', async () => {
     const model = lm();
     const opts = { maxNewTokens: 10, maxContext: 4 };
-    const before = tf.memory().numTensors;
+    const before = liveTensors();
     const cached = await generate(model, [1, 2, 3, 4, 5, 6], { ...opts, cache: true });
     expect(cached).toEqual(await generate(model, [1, 2, 3, 4, 5, 6], { ...opts, cache: false }));
-    expect(tf.memory().numTensors).toBe(before);
+    expect(liveTensors()).toBe(before);
   });
 
   it('drives a model with a fixed seqLen, whose window defaults to it', async () => {
@@ -133,7 +140,7 @@ describe('generate', () => {
 
   it('keeps the event loop running and aborts on a signal, freeing the cache', async () => {
     const model = lm();
-    const before = tf.memory().numTensors;
+    const before = liveTensors();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
     const controller = new AbortController();
@@ -142,7 +149,7 @@ describe('generate', () => {
     await expect(run).rejects.toThrow('enough');
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(2); // timers ran between steps
-    expect(tf.memory().numTensors).toBe(before);
+    expect(liveTensors()).toBe(before);
     await expect(
       generate(model, [1], { maxNewTokens: 3, signal: AbortSignal.abort(new Error('before')) }),
     ).rejects.toThrow('before');
@@ -280,9 +287,9 @@ describe('generateStream', () => {
 
   it('frees the cache when the consumer breaks out early', async () => {
     const model = lm();
-    const before = tf.memory().numTensors;
+    const before = liveTensors();
     let n = 0;
     for await (const _ of generateStream(model, [1], { maxNewTokens: 100 })) if (++n === 3) break;
-    expect(tf.memory().numTensors).toBe(before);
+    expect(liveTensors()).toBe(before);
   });
 });

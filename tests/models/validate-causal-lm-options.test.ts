@@ -28,11 +28,11 @@ describe('createCausalLM option validation (before any weight exists)', () => {
     ],
     [
       { positionEmbedding: 'none', rotary: true },
-      "[createCausalLM] rotary: true contradicts positionEmbedding: 'none'",
+      "[createCausalLM] rotary: true contradicts positionEmbedding 'none'",
     ],
     [
       { positionEmbedding: 'learned' },
-      "[createCausalLM] positionEmbedding 'learned' needs maxPositions",
+      "[createCausalLM] maxPositions is required when positionEmbedding is 'learned'",
     ],
     [
       { hiddenSize: 2 ** 28, vocabSize: 8 },
