@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { type ToHuggingFaceOptions, toHuggingFace } from '../interop/to-hugging-face.js';
+import { ensureDirectory } from './safe-fs.js';
 
 /**
  * Saves a model built by `createCausalLM` as a Hugging Face model directory (`config.json`
@@ -29,7 +30,8 @@ export async function saveHuggingFace(
   options: ToHuggingFaceOptions = {},
 ): Promise<string[]> {
   const files = await toHuggingFace(model, options);
-  await mkdir(directory, { recursive: true });
+  // One level at a time: a recursive mkdir can spin for ever under /proc (#13).
+  ensureDirectory('saveHuggingFace', directory);
   const paths: string[] = [];
   for (const [name, bytes] of Object.entries(files)) {
     const path = join(directory, name);

@@ -36,4 +36,20 @@ describe('saveHuggingFace / loadHuggingFace', () => {
       Array.from((model.predict(ids) as tf.Tensor).dataSync()),
     );
   });
+
+  it('fails at once under /proc instead of hanging', async () => {
+    const model = createCausalLM({
+      vocabSize: 30,
+      hiddenSize: 8,
+      numLayers: 1,
+      numHeads: 2,
+      intermediateSize: 12,
+      activation: 'swiglu',
+      head: 'tied',
+    });
+    await expect(saveHuggingFace(model, '/proc/tiedformer/hf')).rejects.toThrow(
+      '[saveHuggingFace] cannot create directory /proc/tiedformer',
+    );
+    model.dispose();
+  });
 });
