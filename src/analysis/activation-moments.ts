@@ -1,4 +1,4 @@
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { normalCdf } from './normal-cdf.js';
 
 /**
  * An FFN activation as the initial-loss analysis sees it: `'gelu'` (exact, `x·Φ(x)`),
@@ -37,7 +37,7 @@ function nonlinearity(activation: AnalysisActivation): (x: number) => number {
       return (x) => (x > 0 ? x : 0);
     case 'gelu':
     case 'geglu':
-      return (x) => x * normalCdf(x, 0, 1);
+      return (x) => x * normalCdf(x);
     case 'gelu_tanh':
     case 'geglu_tanh':
       return (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));

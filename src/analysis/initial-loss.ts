@@ -1,10 +1,12 @@
-import EULER_GAMMA from '@stdlib/constants-float64-eulergamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalPdf from '@stdlib/stats-base-dists-normal-pdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { normalCdf } from './normal-cdf.js';
+import { normalPdf } from './normal-pdf.js';
+import { normalQuantile } from './normal-quantile.js';
 import { type ShuffleSpec, shufflePermutation } from './shuffle-permutation.js';
 import { fail, knownKeys, oneOf, options, positiveInteger, positiveNumber } from './validation.js';
+
+/** Euler–Mascheroni constant γ, to double precision (the value `@stdlib/constants-float64-eulergamma` exports). */
+const EULER_GAMMA = 0.5772156649015329;
 
 /**
  * Output head of a language model, as the initial-loss analysis sees it:
@@ -230,8 +232,8 @@ export function backgroundLogSum(count: number, s: number): { mean: number; vari
   const spread = logOnePlusExcess(s2, count);
   const annealed = logN + s2 / 2;
   if (s2 <= logN) return { mean: annealed - spread / 2, variance: spread };
-  const b = normalQuantile(1 - 1 / count, 0, 1);
-  const a = count * normalPdf(b, 0, 1);
+  const b = normalQuantile(1 - 1 / count);
+  const a = count * normalPdf(b);
   const beta = s / a;
   const expectedMax =
     b + EULER_GAMMA / a - ((a - b) * (EULER_GAMMA ** 2 + Math.PI ** 2 / 6)) / (2 * a * a);
@@ -256,7 +258,7 @@ export function expectedSoftplus(mean: number, variance: number): number {
   }
   if (mean + variance < -2) return softplus(mean + variance / 2);
   const w = Math.sqrt(variance + Math.PI ** 2 / 3);
-  return w * normalPdf(mean / w, 0, 1) + mean * normalCdf(mean / w, 0, 1);
+  return w * normalPdf(mean / w) + mean * normalCdf(mean / w);
 }
 
 /** `E[χ_k] = √2·Γ((k+1)/2)/Γ(k/2)`. @internal */
