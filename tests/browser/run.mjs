@@ -182,6 +182,8 @@ for (const [bundler, dir] of Object.entries(builds)) {
         ? result.badId.loss === 'NaN'
         : /token id 64 is outside/.test(result.badId.error ?? '');
       if (!caught) fail(`bad token id gave ${JSON.stringify(result.badId)}`);
+      if (!(result.cache?.maxDiff <= 1e-5 && result.cache.neighbourDiff > 1e-3))
+        fail(`KV-cached logits vs the full pass: ${JSON.stringify(result.cache)}`);
       if (!(result.saved?.tied && result.saved.maxDiff === 0))
         fail(`IndexedDB round trip: ${JSON.stringify(result.saved)}`);
       // WASM_HAS_MULTITHREAD_SUPPORT true = tfjs loaded the threaded-simd binary and its workers.
@@ -195,7 +197,7 @@ for (const [bundler, dir] of Object.entries(builds)) {
       `${name.padEnd(34)} active=${result.active ?? '-'} mt=${result.multithread ?? '-'} threads=${result.threads ?? '-'} ` +
         `maxDiff=${row.maxLossDiff?.toExponential(1) ?? '-'} ms/step=${ms} ` +
         `readSync/step=${result.readsPerStep?.join(',') ?? '-'} tensors=${result.numTensors?.join(',') ?? '-'} ` +
-        `badId=${result.badId ? JSON.stringify(result.badId).slice(0, 60) : '-'} tie=${result.saved?.tied ?? '-'}`,
+        `badId=${result.badId ? JSON.stringify(result.badId).slice(0, 60) : '-'} tie=${result.saved?.tied ?? '-'} cacheDiff=${result.cache?.maxDiff?.toExponential(1) ?? '-'}`,
     );
   }
   for (const { server } of Object.values(servers)) server.close();

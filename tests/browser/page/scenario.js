@@ -91,6 +91,47 @@ export async function runScenario(tf, lib, { steps = 5, saveUrl } = {}) {
     tf.dispose([inputs, targets, bad, badInputs]);
   }
 
+  // KV cache (#11): a padded batch's prefill and 4 cached steps equal the full pass at the same
+  // positions (max |Δlogit|); the neighbouring position is the negative control.
+  let cache;
+  {
+    const prompts = [
+      [3, 17, 5, 22, 9],
+      [11, 2],
+    ];
+    const fed = [
+      [7, 30, 1, 39],
+      [0, 25, 25, 13],
+    ];
+    const decoder = new lib.CachedDecoder(model, { maxLength: 16 });
+    const got = [[], []];
+    const collect = async (t) => {
+      const data = await t.data();
+      t.dispose();
+      for (let b = 0; b < 2; b++)
+        got[b].push(data.slice(b * SPEC.vocabSize, (b + 1) * SPEC.vocabSize));
+    };
+    await collect(decoder.prefill(prompts));
+    for (let s = 0; s < 4; s++) await collect(decoder.step(fed.map((f) => f[s])));
+    decoder.dispose();
+    let maxDiff = 0;
+    let neighbourDiff = Number.POSITIVE_INFINITY;
+    for (let b = 0; b < 2; b++) {
+      const sequence = [...prompts[b], ...fed[b]];
+      const out = model.predict(tf.tensor2d([sequence], [1, sequence.length], 'int32'));
+      const full = await out.data();
+      out.dispose();
+      const row = (t) => full.slice(t * SPEC.vocabSize, (t + 1) * SPEC.vocabSize);
+      const offset = prompts[b].length - 1;
+      got[b].forEach((logits, s) => {
+        const d = (x, y) => Math.max(...Array.from(x, (v, i) => Math.abs(v - y[i])));
+        maxDiff = Math.max(maxDiff, d(logits, row(offset + s)));
+        neighbourDiff = Math.min(neighbourDiff, d(logits, row(offset + s - 1)));
+      });
+    }
+    cache = { maxDiff, neighbourDiff };
+  }
+
   let saved;
   if (saveUrl) {
     await model.save(saveUrl);
@@ -101,5 +142,5 @@ export async function runScenario(tf, lib, { steps = 5, saveUrl } = {}) {
     saved = { tied: report.tied, occurrences: report.occurrences, maxDiff: (await diff.data())[0] };
     tf.dispose([inputs, targets, diff]);
   }
-  return { losses, readsPerStep, msPerStep, numTensors, badId, saved };
+  return { losses, readsPerStep, msPerStep, numTensors, badId, cache, saved };
 }
