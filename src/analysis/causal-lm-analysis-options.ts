@@ -120,7 +120,12 @@ export interface ResolvedCausalLMAnalysisOptions {
   logitSoftCap: number | undefined;
 }
 
-const KEYS = [
+/**
+ * Every option name `createCausalLM` takes (and so the analysis accepts): one list, used by both
+ * validators.
+ * @internal
+ */
+export const CAUSAL_LM_OPTION_NAMES = [
   'vocabSize',
   'hiddenSize',
   'numLayers',
@@ -164,7 +169,7 @@ export function resolveCausalLMAnalysisOptions(
   value: CausalLMAnalysisOptions,
 ): ResolvedCausalLMAnalysisOptions {
   const raw = options(owner, value);
-  knownKeys(owner, raw, KEYS);
+  knownKeys(owner, raw, CAUSAL_LM_OPTION_NAMES);
   const vocabSize = positiveInteger(owner, 'vocabSize', raw.vocabSize);
   if (vocabSize < 2) fail(owner, `vocabSize must be ≥ 2, got ${vocabSize}`);
   const hiddenSize = positiveInteger(owner, 'hiddenSize', raw.hiddenSize);

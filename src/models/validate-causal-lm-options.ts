@@ -1,3 +1,4 @@
+import { CAUSAL_LM_OPTION_NAMES } from '../analysis/causal-lm-analysis-options.js';
 import { countParams } from '../analysis/count-params.js';
 import { knownOptions } from '../analysis/known-options.js';
 import { resolveModelConfig } from '../analysis/model-config.js';
@@ -13,42 +14,6 @@ import {
 import { checkWeightSize } from '../layers/weight-size.js';
 import { type CausalLMOptions, causalLMConfig } from './causal-lm-options.js';
 
-/** Every option name of {@link CausalLMOptions}, including those of CONTRACT.md (#10). */
-const NAMES = [
-  'vocabSize',
-  'hiddenSize',
-  'numLayers',
-  'numHeads',
-  'numKeyValueHeads',
-  'headDim',
-  'intermediateSize',
-  'activation',
-  'head',
-  'shuffle',
-  'embeddingStd',
-  'initStd',
-  'residualInit',
-  'rotary',
-  'positionEmbedding',
-  'maxPositions',
-  'positionStd',
-  'rotaryBase',
-  'norm',
-  'normEpsilon',
-  'normUnitOffset',
-  'embeddingScale',
-  'seqLen',
-  'useBias',
-  'qkvBias',
-  'outputBias',
-  'mlpBias',
-  'dropout',
-  'headBias',
-  'logitSoftCap',
-  'seed',
-  'name',
-];
-
 /** Most parameters a model may have: 2^30 float32 values, 4 GiB (the wasm heap's ceiling). */
 const MAX_PARAMS = 2 ** 30;
 
@@ -63,7 +28,7 @@ const MAX_PARAMS = 2 ** 30;
  */
 export function validateCausalLMOptions(opts: CausalLMOptions): void {
   const owner = 'createCausalLM';
-  knownOptions(owner, opts, NAMES, { nullable: ['seqLen'] });
+  knownOptions(owner, opts, CAUSAL_LM_OPTION_NAMES, { nullable: ['seqLen'] });
   // Loosely typed: some options arrive with the checkpoint options of CONTRACT.md (#10).
   const o = opts as unknown as Record<string, unknown>;
   const head = oneOf(owner, 'head', o.head, ['tied', 'shuffled', 'ortho', 'untied'] as const);
