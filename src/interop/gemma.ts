@@ -4,7 +4,12 @@ import { ConfigFields } from './config-fields.js';
 import { gatedActivationFromHF, gatedActivationToHF } from './gated-activation.js';
 import { roundToBfloat16 } from './half-precision.js';
 import type { HuggingFaceArchitecture, HuggingFaceConfig } from './hugging-face-architecture.js';
-import { requireLlamaStyle } from './llama.js';
+import {
+  llamaStyleCanonicalName,
+  llamaStyleConfig,
+  llamaStyleOptions,
+  requireLlamaStyle,
+} from './llama.js';
 import { llamaStyleWeights } from './llama-style-weights.js';
 
 const OWNER = 'GemmaForCausalLM';
@@ -39,25 +44,17 @@ export const gemma: HuggingFaceArchitecture = {
   toOptions(config: HuggingFaceConfig): CausalLMOptions {
     const c = new ConfigFields(OWNER, config);
     c.unsupported('rope_scaling', [], 'RoPE scaling is not implemented');
-    const numHeads = c.int('num_attention_heads');
-    const hiddenSize = c.int('hidden_size');
+    const shared = llamaStyleOptions(c);
     const bias = c.bool('attention_bias', false);
     // GemmaMLP reads hidden_activation; when it is null it uses gelu_pytorch_tanh (not hidden_act).
     const activation =
       config.hidden_activation == null ? 'gelu_pytorch_tanh' : c.string('hidden_activation');
     return {
-      vocabSize: c.int('vocab_size'),
-      hiddenSize,
-      numLayers: c.int('num_hidden_layers'),
-      numHeads,
-      numKeyValueHeads: c.int('num_key_value_heads', numHeads),
+      ...shared,
       headDim: c.int('head_dim', 256),
-      intermediateSize: c.int('intermediate_size'),
       activation: gatedActivationFromHF(OWNER, 'hidden_activation', activation),
-      normEpsilon: c.number('rms_norm_eps', 1e-6),
       normUnitOffset: true,
-      embeddingScale: Math.fround(Math.sqrt(hiddenSize)),
-      rotaryBase: c.number('rope_theta', 10000),
+      embeddingScale: Math.fround(Math.sqrt(shared.hiddenSize)),
       qkvBias: bias,
       outputBias: bias,
       mlpBias: false,
@@ -81,28 +78,15 @@ export const gemma: HuggingFaceArchitecture = {
       );
     const activation = gatedActivationToHF(OWNER, opts.activation ?? 'gelu');
     return {
-      architectures: [OWNER],
-      model_type: 'gemma',
-      vocab_size: opts.vocabSize,
-      hidden_size: opts.hiddenSize,
-      num_hidden_layers: opts.numLayers,
-      num_attention_heads: opts.numHeads,
-      num_key_value_heads: opts.numKeyValueHeads ?? opts.numHeads,
+      ...llamaStyleConfig(OWNER, 'gemma', opts, maxPositionEmbeddings),
       head_dim: opts.headDim ?? opts.hiddenSize / opts.numHeads,
-      intermediate_size: opts.intermediateSize,
       hidden_act: activation,
       hidden_activation: activation,
-      rms_norm_eps: opts.normEpsilon ?? 1e-6,
-      rope_theta: opts.rotaryBase ?? 10000,
       attention_bias: qkvBias,
-      attention_dropout: 0,
-      max_position_embeddings: maxPositionEmbeddings,
     };
   },
 
   weights: llamaStyleWeights,
 
-  canonicalName(name: string): string | null {
-    return name.endsWith('.rotary_emb.inv_freq') ? null : name; // a buffer old files stored
-  },
+  canonicalName: llamaStyleCanonicalName,
 };

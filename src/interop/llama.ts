@@ -20,6 +20,61 @@ export function requireLlamaStyle(owner: string, opts: CausalLMOptions): void {
 }
 
 /**
+ * The `createCausalLM` options every Llama-style `config.json` (Llama, Qwen2, Gemma) spells the
+ * same way; each architecture adds its head size, activation, biases, head and scales.
+ * @internal
+ */
+export function llamaStyleOptions(c: ConfigFields) {
+  const numHeads = c.int('num_attention_heads');
+  return {
+    vocabSize: c.int('vocab_size'),
+    hiddenSize: c.int('hidden_size'),
+    numLayers: c.int('num_hidden_layers'),
+    numHeads,
+    numKeyValueHeads: c.int('num_key_value_heads', numHeads),
+    intermediateSize: c.int('intermediate_size'),
+    normEpsilon: c.number('rms_norm_eps', 1e-6),
+    rotaryBase: c.number('rope_theta', 10000),
+  };
+}
+
+/**
+ * The `config.json` fields every Llama-style architecture writes the same way, after
+ * {@link requireLlamaStyle}; each architecture adds its own (head size, activation, biases).
+ * @internal
+ */
+export function llamaStyleConfig(
+  owner: string,
+  modelType: string,
+  opts: CausalLMOptions,
+  maxPositionEmbeddings: number,
+): HuggingFaceConfig {
+  return {
+    architectures: [owner],
+    model_type: modelType,
+    vocab_size: opts.vocabSize,
+    hidden_size: opts.hiddenSize,
+    num_hidden_layers: opts.numLayers,
+    num_attention_heads: opts.numHeads,
+    num_key_value_heads: opts.numKeyValueHeads ?? opts.numHeads,
+    intermediate_size: opts.intermediateSize,
+    rms_norm_eps: opts.normEpsilon ?? 1e-6,
+    rope_theta: opts.rotaryBase ?? 10000,
+    attention_dropout: 0,
+    max_position_embeddings: maxPositionEmbeddings,
+  };
+}
+
+/**
+ * Weight names of Llama-style files, or `null` for `rotary_emb.inv_freq`, a buffer old files
+ * stored.
+ * @internal
+ */
+export function llamaStyleCanonicalName(name: string): string | null {
+  return name.endsWith('.rotary_emb.inv_freq') ? null : name;
+}
+
+/**
  * `LlamaForCausalLM` (Llama 1–3 without RoPE scaling, SmolLM, TinyLlama, Mistral-shaped
  * models without a sliding window): RMSNorm pre-norm, rotate-half RoPE, grouped-query
  * attention, a gated MLP (`hidden_act` `silu` → `'swiglu'`). `attention_bias` puts biases on
@@ -44,20 +99,12 @@ export const llama: HuggingFaceArchitecture = {
   toOptions(config: HuggingFaceConfig): CausalLMOptions {
     const c = new ConfigFields(OWNER, config);
     c.unsupported('rope_scaling', [], 'RoPE scaling is not implemented');
-    const numHeads = c.int('num_attention_heads');
-    const hiddenSize = c.int('hidden_size');
+    const shared = llamaStyleOptions(c);
     const bias = c.bool('attention_bias', false);
     return {
-      vocabSize: c.int('vocab_size'),
-      hiddenSize,
-      numLayers: c.int('num_hidden_layers'),
-      numHeads,
-      numKeyValueHeads: c.int('num_key_value_heads', numHeads),
-      headDim: c.int('head_dim', Math.floor(hiddenSize / numHeads)),
-      intermediateSize: c.int('intermediate_size'),
+      ...shared,
+      headDim: c.int('head_dim', Math.floor(shared.hiddenSize / shared.numHeads)),
       activation: gatedActivationFromHF(OWNER, 'hidden_act', c.string('hidden_act', 'silu')),
-      normEpsilon: c.number('rms_norm_eps', 1e-6),
-      rotaryBase: c.number('rope_theta', 10000),
       qkvBias: bias,
       outputBias: bias,
       mlpBias: c.bool('mlp_bias', false),
@@ -79,30 +126,17 @@ export const llama: HuggingFaceArchitecture = {
         `cannot express qkvBias ${qkvBias} with outputBias ${outputBias} (attention_bias covers q, k, v and o; Qwen2ForCausalLM has q/k/v biases only)`,
       );
     return {
-      architectures: [OWNER],
-      model_type: 'llama',
-      vocab_size: opts.vocabSize,
-      hidden_size: opts.hiddenSize,
-      num_hidden_layers: opts.numLayers,
-      num_attention_heads: opts.numHeads,
-      num_key_value_heads: opts.numKeyValueHeads ?? opts.numHeads,
+      ...llamaStyleConfig(OWNER, 'llama', opts, maxPositionEmbeddings),
       head_dim: opts.headDim ?? opts.hiddenSize / opts.numHeads,
-      intermediate_size: opts.intermediateSize,
       hidden_act: gatedActivationToHF(OWNER, opts.activation ?? 'gelu'),
-      rms_norm_eps: opts.normEpsilon ?? 1e-6,
-      rope_theta: opts.rotaryBase ?? 10000,
       rope_scaling: null,
       attention_bias: qkvBias,
       mlp_bias: opts.mlpBias ?? useBias,
-      attention_dropout: 0,
-      max_position_embeddings: maxPositionEmbeddings,
       torch_dtype: 'float32',
     };
   },
 
   weights: llamaStyleWeights,
 
-  canonicalName(name: string): string | null {
-    return name.endsWith('.rotary_emb.inv_freq') ? null : name; // a buffer old files stored
-  },
+  canonicalName: llamaStyleCanonicalName,
 };

@@ -3,7 +3,12 @@ import type { CausalLMOptions } from '../models/causal-lm-options.js';
 import { ConfigFields } from './config-fields.js';
 import { gatedActivationFromHF, gatedActivationToHF } from './gated-activation.js';
 import type { HuggingFaceArchitecture, HuggingFaceConfig } from './hugging-face-architecture.js';
-import { requireLlamaStyle } from './llama.js';
+import {
+  llamaStyleCanonicalName,
+  llamaStyleConfig,
+  llamaStyleOptions,
+  requireLlamaStyle,
+} from './llama.js';
 import { llamaStyleWeights } from './llama-style-weights.js';
 
 const OWNER = 'Qwen2ForCausalLM';
@@ -34,19 +39,11 @@ export const qwen2: HuggingFaceArchitecture = {
     const c = new ConfigFields(OWNER, config);
     c.unsupported('rope_scaling', [], 'RoPE scaling is not implemented');
     c.unsupported('use_sliding_window', [false], 'sliding-window attention is not implemented');
-    const numHeads = c.int('num_attention_heads');
-    const hiddenSize = c.int('hidden_size');
+    const shared = llamaStyleOptions(c);
     return {
-      vocabSize: c.int('vocab_size'),
-      hiddenSize,
-      numLayers: c.int('num_hidden_layers'),
-      numHeads,
-      numKeyValueHeads: c.int('num_key_value_heads', numHeads),
-      headDim: c.int('head_dim', Math.floor(hiddenSize / numHeads)),
-      intermediateSize: c.int('intermediate_size'),
+      ...shared,
+      headDim: c.int('head_dim', Math.floor(shared.hiddenSize / shared.numHeads)),
       activation: gatedActivationFromHF(OWNER, 'hidden_act', c.string('hidden_act', 'silu')),
-      normEpsilon: c.number('rms_norm_eps', 1e-6),
-      rotaryBase: c.number('rope_theta', 10000),
       qkvBias: true,
       outputBias: false,
       mlpBias: false,
@@ -70,27 +67,14 @@ export const qwen2: HuggingFaceArchitecture = {
     if (headDim * opts.numHeads !== opts.hiddenSize)
       fail(OWNER, `cannot express headDim ${headDim} ≠ hiddenSize / numHeads`);
     return {
-      architectures: [OWNER],
-      model_type: 'qwen2',
-      vocab_size: opts.vocabSize,
-      hidden_size: opts.hiddenSize,
-      num_hidden_layers: opts.numLayers,
-      num_attention_heads: opts.numHeads,
-      num_key_value_heads: opts.numKeyValueHeads ?? opts.numHeads,
-      intermediate_size: opts.intermediateSize,
+      ...llamaStyleConfig(OWNER, 'qwen2', opts, maxPositionEmbeddings),
       hidden_act: gatedActivationToHF(OWNER, opts.activation ?? 'gelu'),
-      rms_norm_eps: opts.normEpsilon ?? 1e-6,
-      rope_theta: opts.rotaryBase ?? 10000,
       rope_scaling: null,
       use_sliding_window: false,
-      attention_dropout: 0,
-      max_position_embeddings: maxPositionEmbeddings,
     };
   },
 
   weights: llamaStyleWeights,
 
-  canonicalName(name: string): string | null {
-    return name.endsWith('.rotary_emb.inv_freq') ? null : name; // a buffer old files stored
-  },
+  canonicalName: llamaStyleCanonicalName,
 };
