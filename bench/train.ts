@@ -338,6 +338,16 @@ interface ToolkitResult {
   config: 'B';
   backend: 'wasm';
   workers: number;
+  warmup: number;
+  steps: number;
+  /** 1-minute load average when the section ended (os.loadavg). */
+  loadAverage: number;
+  /** [min, max] tok/s of the measured steps of each way. */
+  spread: {
+    handWritten: [number, number];
+    trainHelper: [number, number];
+    dataParallel: [number, number];
+  };
   handWritten: number;
   trainHelper: number;
   dataParallel: number;
@@ -351,7 +361,8 @@ interface ToolkitResult {
  * The training toolkit on config B (wasm), one configuration three ways, side by side: a
  * hand-written AdamW loop with global-norm clipping; the `train` helper doing the same (one
  * call per step, so its per-call work counts); DataParallelTrainer on `workers` threads.
- * Hand-written and helper steps alternate so that machine noise hits both alike.
+ * The three take turns step by step, cycling through every order of the three, so that machine
+ * noise and order effects hit them alike; the ratios are of medians over the same stretch of time.
  */
 async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResult> {
   await tf.setBackend('wasm');
@@ -395,50 +406,50 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
     (await train(helperModel, { optimizer: helperOptimizer, batches: [tokens], clipNorm: 1 }))
       .losses[0] as number;
 
-  const timed = async (step: () => Promise<number>) => {
-    const start = performance.now();
-    const loss = await step();
-    return { tokensPerSecond: (tokensPerStep / (performance.now() - start)) * 1000, loss };
-  };
-  const hand: number[] = [];
-  const helper: number[] = [];
-  const handLosses: number[] = [];
-  let maxTrainLossDifference = 0;
-  for (let i = 0; i < warmup + steps; i++) {
-    const a = await timed(handStep);
-    const b = await timed(helperStep);
-    handLosses.push(a.loss);
-    maxTrainLossDifference = Math.max(maxTrainLossDifference, Math.abs(a.loss - b.loss));
-    if (i >= warmup) {
-      hand.push(a.tokensPerSecond);
-      helper.push(b.tokensPerSecond);
-    }
-  }
+  // Started before any step so that the three ways are timed in the same stretch of time.
   const ids = (tokens.dataSync() as Int32Array).slice();
-  tf.dispose([tokens, inputs, targets]);
-  handOptimizer.dispose();
-  helperOptimizer.dispose();
-  handModel.dispose();
-  helperModel.dispose();
-
   const trainer = await DataParallelTrainer.start({
     model: modelOptions(c, 'tied'),
     optimizer: optimizerOptions,
     workers: Math.max(2, workers),
     backend: 'wasm',
   });
-  const parallel: number[] = [];
-  let maxParallelLossDifference = 0;
+  const parallelStep = () => trainer.step(ids, c.batchSize);
+
+  const ways = [handStep, helperStep, parallelStep];
+  // Every order of the three ways in turn: a way that always ran first (or right after another
+  // way's allocations) would otherwise carry an order effect into the ratios.
+  const orders = [
+    [0, 1, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+    [0, 2, 1],
+    [1, 0, 2],
+  ];
+  const perSecond: number[][] = [[], [], []];
+  const losses: number[][] = [[], [], []];
   for (let i = 0; i < warmup + steps; i++) {
-    const start = performance.now();
-    const loss = await trainer.step(ids, c.batchSize);
-    const elapsed = performance.now() - start;
-    if (i >= warmup) parallel.push((tokensPerStep / elapsed) * 1000);
-    maxParallelLossDifference = Math.max(
-      maxParallelLossDifference,
-      Math.abs(loss - (handLosses[i] as number)),
-    );
+    for (const way of orders[i % orders.length] as number[]) {
+      const start = performance.now();
+      const loss = await (ways[way] as () => Promise<number>)();
+      const elapsed = performance.now() - start;
+      (losses[way] as number[]).push(loss);
+      if (i >= warmup) (perSecond[way] as number[]).push((tokensPerStep / elapsed) * 1000);
+    }
   }
+  const [hand, helper, parallel] = perSecond as [number[], number[], number[]];
+  const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+  const [handLosses, helperLosses, parallelLosses] = losses as [number[], number[], number[]];
+  const maxDifference = (xs: number[]) =>
+    Math.max(...xs.map((x, i) => Math.abs(x - (handLosses[i] as number))));
+  const maxTrainLossDifference = maxDifference(helperLosses);
+  const maxParallelLossDifference = maxDifference(parallelLosses);
+  tf.dispose([tokens, inputs, targets]);
+  handOptimizer.dispose();
+  helperOptimizer.dispose();
+  handModel.dispose();
+  helperModel.dispose();
   const worldSize = trainer.worldSize;
   await trainer.close();
   if (!(maxTrainLossDifference <= 1e-6) || !(maxParallelLossDifference <= 1e-4)) {
@@ -451,6 +462,10 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
     config: 'B',
     backend: 'wasm',
     workers: worldSize,
+    warmup,
+    steps,
+    loadAverage: os.loadavg()[0] as number,
+    spread: { handWritten: range(hand), trainHelper: range(helper), dataParallel: range(parallel) },
     handWritten: median(hand),
     trainHelper: median(helper),
     dataParallel: median(parallel),
@@ -467,7 +482,7 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
 
 const toolkit =
   toolkitMode !== 'skip' && configNames.includes('B') && backends.includes('wasm')
-    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 5))
+    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 6))
     : undefined;
 
 const machine = {
@@ -485,6 +500,7 @@ const machine = {
 };
 const fmt = (x: number | undefined, digits = 0) =>
   x === undefined ? 'skipped' : x.toFixed(digits);
+const spread = ([low, high]: [number, number]) => `${fmt(low)}–${fmt(high)}`;
 const mib = (x: number) => (x / 2 ** 20).toFixed(1);
 const ratio = (x: number | undefined) => (x === undefined ? 'skipped' : `${x.toFixed(2)}×`);
 const blas = cells.find((c) => c.pytorchRuns)?.pytorchRuns?.[0]?.blas ?? 'skipped';
@@ -527,11 +543,12 @@ const toolkitLines = [
   ...(toolkit
     ? [
         '',
-        `The training toolkit on config B, wasm, the same AdamW (warmup + cosine, weight decay 0.1) with global-norm clipping at 1, three ways (median tok/s of measured steps; hand-written and helper steps alternate):`,
+        `The training toolkit on config B, wasm, the same AdamW (warmup + cosine, weight decay 0.1) with global-norm clipping at 1, three ways (median tok/s of ${toolkit.steps} measured steps after ${toolkit.warmup} warm-up; the three take turns step by step, cycling through every order; 1-minute load average ${toolkit.loadAverage.toFixed(1)} at the end):`,
         '',
         '| hand-written loop | `train` helper | overhead | DataParallelTrainer | vs hand-written | max loss difference (helper, data-parallel) |',
         '|---|---|---|---|---|---|',
         `| ${fmt(toolkit.handWritten)} | ${fmt(toolkit.trainHelper)} | ${(100 * toolkit.trainOverhead).toFixed(1)} % | ${fmt(toolkit.dataParallel)} (${toolkit.workers} workers) | ${toolkit.parallelSpeedup.toFixed(2)}× | ${toolkit.maxTrainLossDifference.toExponential(1)}, ${toolkit.maxParallelLossDifference.toExponential(1)} |`,
+        `| ${spread(toolkit.spread.handWritten)} | ${spread(toolkit.spread.trainHelper)} | | ${spread(toolkit.spread.dataParallel)} | | (min–max of the measured steps) |`,
       ]
     : []),
 ];
