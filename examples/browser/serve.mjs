@@ -5,11 +5,11 @@
 //   npm run example:browser -- --check [--steps 60] [--screenshot FILE]
 //     load it in headless Debian Chromium (puppeteer-core), wait for training to finish,
 //     require that the loss fell, save a screenshot, exit (CI does this).
-import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { launchChromium } from '../../scripts/launch-chromium.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '../..');
@@ -72,22 +72,7 @@ if (!check) {
   console.log(`browser example on ${url} (Ctrl-C to stop)`);
 } else {
   const steps = Number(option('steps', 60));
-  const { default: puppeteer } = await import('puppeteer-core');
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    userDataDir: mkdtempSync(join(tmpdir(), 'tiedformer-example-')),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  const browser = await launchChromium('tiedformer-example-');
   let failure;
   try {
     const page = await browser.newPage();

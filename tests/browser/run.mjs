@@ -19,6 +19,7 @@ import {
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { launchChromium } from '../../scripts/launch-chromium.mjs';
 import { bundlers, makeApp, pack, root } from './bundle.mjs';
 
 const args = process.argv.slice(2);
@@ -26,7 +27,6 @@ const option = (name) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TOLERANCE = 1e-4;
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)}s]`, ...a);
@@ -101,26 +101,7 @@ function serve(dir, isolated) {
   );
 }
 
-const { default: puppeteer } = await import('puppeteer-core');
-const browser = await puppeteer.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  userDataDir: mkdtempSync(join(tmpdir(), 'tiedformer-chromium-')),
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    // WebGL and WebGPU on the CPU (SwiftShader): this machine and CI have no GPU.
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--enable-unsafe-webgpu',
-    '--use-webgpu-adapter=swiftshader',
-    '--enable-features=Vulkan',
-  ],
-});
+const browser = await launchChromium('tiedformer-chromium-', { webgpu: true });
 
 const cases = [
   { backend: 'cpu', isolated: false, label: 'cpu' },
