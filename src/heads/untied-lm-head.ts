@@ -74,9 +74,7 @@ export class UntiedLMHead extends BaseLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const d = shape[shape.length - 1];
-    if (d == null) this.fail(`input needs a known last dimension, got shape [${shape}]`);
+    const d = this.lastDimension(inputShape);
     this.kernel = this.addParam('kernel', [d, this.vocabSize], this.kernelInitializer);
     if (this.useBias) this.bias = this.addParam('bias', [this.vocabSize], tf.initializers.zeros());
     this.built = true;
@@ -84,10 +82,7 @@ export class UntiedLMHead extends BaseLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const h = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      const d = (this.kernel as LayerWeight).shape[0];
-      if (h.shape[h.rank - 1] !== d)
-        this.fail(`input last dimension must be ${d}, got shape [${h.shape}]`);
+      const h = this.inputEndingIn(inputs, (this.kernel as LayerWeight).shape[0]);
       const logits = dense(h, (this.kernel as LayerWeight).read());
       return this.bias ? tf.add(logits, this.bias.read()) : logits;
     });

@@ -62,6 +62,32 @@ export abstract class BaseLayer extends tf.layers.Layer {
   private weightPrefix = '';
   private readonly children: BaseLayer[] = [];
 
+  /**
+   * The last dimension of a build's input shape (the first input's, for a list).
+   * @throws RangeError if it is unknown (`null`) or the shape is empty.
+   */
+  protected lastDimension(inputShape: tf.Shape | tf.Shape[]): number {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const d = shape[shape.length - 1];
+    if (d == null) this.fail(`input needs a known last dimension, got shape [${shape}]`);
+    return d;
+  }
+
+  /**
+   * The call's input tensor (the first, for a list), checked to end in `expected` (any size
+   * when it is unknown: a layer without weights has nothing to match).
+   * @throws RangeError naming the expected size and the shape received.
+   */
+  protected inputEndingIn(
+    inputs: tf.Tensor | tf.Tensor[],
+    expected: number | null | undefined,
+  ): tf.Tensor {
+    const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+    if (expected != null && x.shape[x.rank - 1] !== expected)
+      this.fail(`input last dimension must be ${expected}, got shape [${x.shape}]`);
+    return x;
+  }
+
   /** Throws a `RangeError` prefixed with the class name. */
   protected fail(message: string): never {
     return fail(

@@ -116,9 +116,7 @@ export class FFN extends BaseLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const d = shape[shape.length - 1];
-    if (d == null) this.fail(`input needs a known last dimension, got shape [${shape}]`);
+    const d = this.lastDimension(inputShape);
     const f = this.intermediateSize;
     const w = this.weightsByName;
     if (this.gated) w.gate_kernel = this.addParam('gate_kernel', [d, f], this.initializers.kernel);
@@ -140,10 +138,7 @@ export class FFN extends BaseLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      const d = (this.weightsByName.up_kernel as LayerWeight).shape[0];
-      if (x.shape[x.rank - 1] !== d)
-        this.fail(`input last dimension must be ${d}, got shape [${x.shape}]`);
+      const x = this.inputEndingIn(inputs, (this.weightsByName.up_kernel as LayerWeight).shape[0]);
       const up = this.project(x, 'up_kernel', 'up_bias'); // [..., f]
       let inner: tf.Tensor;
       if (this.activation === 'relu') inner = tf.relu(up);

@@ -63,10 +63,7 @@ export class LayerNorm extends BaseLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const d = shape[shape.length - 1];
-    if (d == null || shape.length < 1)
-      this.fail(`input needs a known last dimension, got shape [${shape}]`);
+    const d = this.lastDimension(inputShape);
     if (this.scale) this.gamma = this.addParam('gamma', [d], tf.initializers.ones());
     if (this.center) this.beta = this.addParam('beta', [d], tf.initializers.zeros());
     this.built = true;
@@ -74,11 +71,7 @@ export class LayerNorm extends BaseLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      const d = x.shape[x.rank - 1];
-      const expected = this.gamma?.shape[0] ?? this.beta?.shape[0] ?? d;
-      if (d !== expected)
-        this.fail(`input last dimension must be ${expected}, got shape [${x.shape}]`);
+      const x = this.inputEndingIn(inputs, (this.gamma ?? this.beta)?.shape[0]);
       const centered = tf.sub(x, tf.mean(x, -1, true)); // [..., d]
       const variance = tf.mean(tf.square(centered), -1, true); // [..., 1]
       let y = tf.mul(centered, tf.rsqrt(tf.add(variance, this.epsilon)));

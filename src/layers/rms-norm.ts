@@ -76,10 +76,7 @@ export class RMSNorm extends BaseLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const d = shape[shape.length - 1];
-    if (d == null || shape.length < 1)
-      this.fail(`input needs a known last dimension, got shape [${shape}]`);
+    const d = this.lastDimension(inputShape);
     const gammaInit = this.unitOffset ? tf.initializers.zeros() : tf.initializers.ones();
     if (this.scale) this.gamma = this.addParam('gamma', [d], gammaInit);
     if (this.center) this.beta = this.addParam('beta', [d], tf.initializers.zeros());
@@ -88,11 +85,7 @@ export class RMSNorm extends BaseLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      const d = x.shape[x.rank - 1];
-      const expected = this.gamma?.shape[0] ?? this.beta?.shape[0] ?? d;
-      if (d !== expected)
-        this.fail(`input last dimension must be ${expected}, got shape [${x.shape}]`);
+      const x = this.inputEndingIn(inputs, (this.gamma ?? this.beta)?.shape[0]);
       const meanSquare = tf.mean(tf.square(x), -1, true); // [..., 1]
       let y = tf.mul(x, tf.rsqrt(tf.add(meanSquare, this.epsilon)));
       if (this.gamma)
