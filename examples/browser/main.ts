@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 // A tied character-level transformer that trains in the page on the text shipped next to it
 // (corpus.txt), with a live loss chart and text sampled as it learns. Served by
-// `npm run example:browser` (examples/browser/serve.mjs). No synchronous read anywhere: the
-// loss and the sampling logits are read with `await t.data()`.
+// `npm run example:browser` (examples/browser/serve.mjs). It uses the library's pieces: the
+// `train` helper with AdamW, a warmup + cosine schedule and clipping, and `generateStream`.
+// No synchronous read anywhere: the loss and the sampled tokens are read asynchronously.
 import * as tf from '@tensorflow/tfjs';
-import { createCausalLM, sparseSoftmaxCrossEntropy, useFastestBackend } from 'tiedformer';
+import { AdamW, createCausalLM, generateStream, train, useFastestBackend } from 'tiedformer';
 
 const params = new URLSearchParams(location.search);
 const STEPS = Number(params.get('steps') ?? 400);
@@ -42,37 +43,6 @@ function drawChart(losses: number[]): void {
   context.fillText(`${bottom.toFixed(2)} nats`, 4, height - 4);
 }
 
-/** Samples `length` characters after `prompt`, one forward pass per character. */
-async function sample(
-  model: tf.LayersModel,
-  prompt: number[],
-  length: number,
-  temperature: number,
-): Promise<number[]> {
-  const ids = [...prompt];
-  for (let i = 0; i < length; i++) {
-    const context = ids.slice(-SEQ);
-    const probs = tf.tidy(() => {
-      const logits = model.apply(tf.tensor2d([context], [1, context.length], 'int32')) as tf.Tensor;
-      const last = tf.slice(logits, [0, context.length - 1, 0], [1, 1, -1]);
-      return tf.softmax(tf.div(tf.reshape(last, [-1]), temperature));
-    });
-    const p = await probs.data(); // asynchronous: the page stays responsive
-    probs.dispose();
-    let u = Math.random();
-    let next = p.length - 1;
-    for (let j = 0; j < p.length; j++) {
-      u -= p[j] as number;
-      if (u <= 0) {
-        next = j;
-        break;
-      }
-    }
-    ids.push(next);
-  }
-  return ids;
-}
-
 async function main(): Promise<void> {
   const text = await (await fetch('./corpus.txt')).text();
   const chars = [...new Set(text)].sort();
@@ -90,33 +60,51 @@ async function main(): Promise<void> {
     head: 'tied',
     seed: 1,
   });
-  const optimizer = tf.train.adam(3e-3, 0.9, 0.999, 1e-7);
+  // The library's toolkit: AdamW with warmup and cosine decay, gradients clipped to norm 1.
+  // epsilon 1e-7 rather than PyTorch's 1e-8: a GPU that stores float16 would round 1e-8 to 0.
+  const optimizer = new AdamW({
+    learningRate: { peak: 3e-3, warmupSteps: Math.ceil(STEPS / 20), totalSteps: STEPS },
+    epsilon: 1e-7,
+  });
   status.textContent = `backend ${progress.backend}, vocabulary ${chars.length} characters, ${model.countParams()} parameters`;
 
-  for (let step = 0; step < STEPS; step++) {
-    const windows: number[] = [];
-    for (let b = 0; b < BATCH; b++) {
-      const start = Math.floor(Math.random() * (data.length - SEQ - 1));
-      windows.push(...data.slice(start, start + SEQ + 1));
-    }
-    const all = tf.tensor2d(windows, [BATCH, SEQ + 1], 'int32');
-    const inputs = tf.slice(all, [0, 0], [BATCH, SEQ]);
-    const targets = tf.slice(all, [0, 1], [BATCH, SEQ]);
-    const loss = optimizer.minimize(
-      () => sparseSoftmaxCrossEntropy(targets, model.apply(inputs) as tf.Tensor),
-      true,
-    ) as tf.Scalar;
-    const [value] = await loss.data();
-    tf.dispose([all, inputs, targets, loss]);
-    progress.losses.push(value as number);
-    drawChart(progress.losses);
-    status.textContent = `backend ${progress.backend} · step ${step + 1}/${STEPS} · loss ${(value as number).toFixed(3)} nats`;
-    if ((step + 1) % SAMPLE_EVERY === 0 || step === STEPS - 1) {
-      const text = decode(await sample(model, encode('the '), 80, 0.8));
-      progress.samples.push(text);
-      sampleBox.textContent = `step ${step + 1}: ${text}\n${sampleBox.textContent ?? ''}`;
+  /** Random windows of the corpus, `[BATCH, SEQ + 1]` token ids each. */
+  function* batches(): Generator<tf.Tensor2D> {
+    for (;;) {
+      const windows: number[] = [];
+      for (let b = 0; b < BATCH; b++) {
+        const start = Math.floor(Math.random() * (data.length - SEQ - 1));
+        windows.push(...data.slice(start, start + SEQ + 1));
+      }
+      yield tf.tensor2d(windows, [BATCH, SEQ + 1], 'int32');
     }
   }
+
+  await train(model, {
+    optimizer,
+    batches: batches(),
+    steps: STEPS,
+    clipNorm: 1,
+    disposeBatches: true,
+    onStep: async ({ step, loss }) => {
+      progress.losses.push(loss);
+      drawChart(progress.losses);
+      status.textContent = `backend ${progress.backend} · step ${step + 1}/${STEPS} · loss ${loss.toFixed(3)} nats`;
+      if ((step + 1) % SAMPLE_EVERY !== 0 && step !== STEPS - 1) return;
+      // Streamed: each character shows as soon as it is sampled (key/value cache, async reads).
+      let sampled = 'the ';
+      const earlier = sampleBox.textContent ?? '';
+      for await (const id of generateStream(model, encode(sampled), {
+        maxNewTokens: 80,
+        temperature: 0.8,
+        maxContext: SEQ,
+      })) {
+        sampled += decode([id]);
+        sampleBox.textContent = `step ${step + 1}: ${sampled}\n${earlier}`;
+      }
+      progress.samples.push(sampled);
+    },
+  });
   progress.done = true;
   status.textContent += ' · done';
 }
