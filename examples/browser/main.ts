@@ -60,11 +60,10 @@ async function main(): Promise<void> {
     head: 'tied',
     seed: 1,
   });
-  // The library's toolkit: AdamW with warmup and cosine decay, gradients clipped to norm 1.
-  // epsilon 1e-7 rather than PyTorch's 1e-8: a GPU that stores float16 would round 1e-8 to 0.
+  // The library's toolkit: AdamW with warmup and cosine decay, gradients clipped to norm 1
+  // (its default epsilon adapts to a GPU that computes in float16).
   const optimizer = new AdamW({
     learningRate: { peak: 3e-3, warmupSteps: Math.ceil(STEPS / 20), totalSteps: STEPS },
-    epsilon: 1e-7,
   });
   status.textContent = `backend ${progress.backend}, vocabulary ${chars.length} characters, ${model.countParams()} parameters`;
 

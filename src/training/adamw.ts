@@ -18,7 +18,12 @@ export interface AdamWOptions {
   beta1?: number;
   /** Decay of the second-moment average. Default `0.999`. */
   beta2?: number;
-  /** Added to `√v̂` in the denominator. Default `1e-8`. */
+  /**
+   * Added to `√v̂` in the denominator. Default `1e-8` (PyTorch's). On a backend that computes in
+   * 16-bit floats (webgl without float32 textures), where `1e-8` rounds to 0 and a weight whose
+   * gradient has been 0 would get `0/0`, the default is that backend's epsilon instead (`1e-4`,
+   * as tfjs' own Adam does), and an explicit epsilon below it is an error.
+   */
   epsilon?: number;
   /** Decoupled weight decay λ: each step multiplies decayed weights by `1 − lr·λ`. Default `0.01`. */
   weightDecay?: number;
@@ -106,6 +111,8 @@ export class AdamW extends tf.Optimizer {
   >;
   private slots = new Map<string, Slots>();
   private step = 0;
+  /** Whether `epsilon` was given (else a 16-bit backend may raise it, see {@link AdamWOptions.epsilon}). */
+  private readonly epsilonGiven: boolean;
 
   /**
    * @param opts - Rate or schedule, betas, epsilon, weight decay, clipping (see {@link AdamWOptions}).
@@ -121,6 +128,7 @@ export class AdamW extends tf.Optimizer {
     } else {
       learningRateAt(learningRate, 0); // validates the schedule now, not at the first step
     }
+    this.epsilonGiven = opts.epsilon !== undefined;
     const weightDecay = opts.weightDecay ?? 0.01;
     if (typeof weightDecay !== 'number' || !(weightDecay >= 0))
       fail(owner, `weightDecay must be ≥ 0, got ${weightDecay}`);
@@ -158,7 +166,8 @@ export class AdamW extends tf.Optimizer {
     const named: tf.NamedTensorMap = Array.isArray(variableGradients)
       ? Object.fromEntries(variableGradients.map((g) => [g.name, g.tensor]))
       : variableGradients;
-    const { beta1, beta2, epsilon, weightDecay, decayVectors, clipNorm } = this.options;
+    const { beta1, beta2, weightDecay, decayVectors, clipNorm } = this.options;
+    const epsilon = this.epsilonOnBackend();
     const lr = this.currentLearningRate;
     const t = this.step + 1;
     const correction1 = 1 - beta1 ** t;
@@ -181,6 +190,20 @@ export class AdamW extends tf.Optimizer {
       }
     });
     this.step = t;
+  }
+
+  /** The epsilon the current backend can represent (see {@link AdamWOptions.epsilon}). */
+  private epsilonOnBackend(): number {
+    const { epsilon } = this.options;
+    const backend = tf.backend();
+    if (backend.floatPrecision() !== 16) return epsilon;
+    const smallest = backend.epsilon(); // 1e-4 where floats have 16 bits
+    if (epsilon >= smallest) return epsilon;
+    if (!this.epsilonGiven) return smallest;
+    return fail(
+      'AdamW',
+      `epsilon ${epsilon} rounds to 0 in the ${tf.getBackend()} backend's 16-bit floats (a weight whose gradient has been 0 would get 0/0); use at least ${smallest}`,
+    );
   }
 
   private slotsOf(name: string, value: tf.Variable): Slots {
@@ -242,7 +265,11 @@ export class AdamW extends tf.Optimizer {
 
   /** @returns The options, for tfjs serialization. */
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options } as unknown as tf.serialization.ConfigDict;
+    // A default epsilon stays a default, so a copy made on a 16-bit backend may still raise it.
+    const { epsilon: _default, ...rest } = this.options;
+    return (this.epsilonGiven
+      ? { ...this.options }
+      : rest) as unknown as tf.serialization.ConfigDict;
   }
 
   /**

@@ -141,3 +141,52 @@ describe('AdamW', () => {
     expect(() => new AdamW({ lr: 1 } as never)).toThrow(/\[AdamW\] unknown option "lr"/);
   });
 });
+
+describe('AdamW on a backend with 16-bit floats', () => {
+  // webgl without float32 textures computes in float16, where 1e-8 is 0: simulated by making
+  // the running backend report 16-bit precision (its arithmetic stays float32 here).
+  const as16Bit = () => {
+    const backend = tf.backend();
+    const original = backend.floatPrecision;
+    backend.floatPrecision = () => 16;
+    return () => {
+      backend.floatPrecision = original;
+    };
+  };
+
+  it("raises the default epsilon to the backend's (1e-4), as tfjs' Adam does", () => {
+    const updateWithEpsilon = (optimizer: AdamW) => {
+      const w = tf.variable(tf.tensor1d([1]));
+      tf.tidy(() => optimizer.applyGradients({ [w.name]: tf.tensor1d([1e-4]) }));
+      const value = w.dataSync()[0] as number;
+      w.dispose();
+      optimizer.dispose();
+      return value;
+    };
+    // First step: m̂ = g, √v̂ = |g| = 1e-4, so the step is lr·g/(|g| + ε): ε = 1e-4 halves it.
+    const options = { learningRate: 0.1, weightDecay: 0 };
+    expect(updateWithEpsilon(new AdamW(options))).toBeCloseTo(1 - 0.1, 4);
+    const restore = as16Bit();
+    try {
+      expect(updateWithEpsilon(new AdamW(options))).toBeCloseTo(1 - 0.05, 4);
+      expect(new AdamW(options).getConfig()).not.toHaveProperty('epsilon');
+    } finally {
+      restore();
+    }
+  });
+
+  it('rejects an explicit epsilon that rounds to 0 there, naming it', () => {
+    const w = tf.variable(tf.tensor1d([1]));
+    const optimizer = new AdamW({ epsilon: 1e-8 });
+    const restore = as16Bit();
+    try {
+      expect(() => tf.tidy(() => optimizer.applyGradients({ [w.name]: tf.tensor1d([0]) }))).toThrow(
+        /\[AdamW\] epsilon 1e-8 rounds to 0 in the \w+ backend's 16-bit floats/,
+      );
+    } finally {
+      restore();
+      optimizer.dispose();
+      w.dispose();
+    }
+  });
+});
