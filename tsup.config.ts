@@ -43,6 +43,7 @@ export default defineConfig({
     index: 'src/index.ts',
     analysis: 'src/analysis/index.ts',
     node: 'src/node/index.ts',
+    interop: 'src/interop/index.ts',
     // The replica script DataParallelTrainer starts in each worker thread, next to the entries.
     'data-parallel-worker': 'src/node/data-parallel-worker.ts',
   },

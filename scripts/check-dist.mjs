@@ -8,7 +8,8 @@
 //    so `instanceof` holds across entries (root, tiedformer/node).
 // 3. Behaviour, in a fresh Node process per format (ESM and CJS each load their own tfjs): a
 //    model made from the root saves through tiedformer/node's fileSystem handler, loads back
-//    as the root's classes, and verifyTie sees the tie in both.
+//    as the root's classes, and verifyTie sees the tie in both; the same model converted by
+//    tiedformer/interop (toHuggingFace → fromHuggingFace) comes back as the root's classes, tied.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ for (const ext of ['.js', '.cjs']) {
 const scenario = (load) => `
 ${load}
 const dir = require('node:os').tmpdir() + '/tiedformer-check-dist-' + process.pid;
-const model = root.createCausalLM({ vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied' });
+const model = root.createCausalLM({ vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied', activation: 'swiglu' });
 if (!root.verifyTie(model).tied) throw new Error('verifyTie: model from the root is not tied');
 (async () => {
   await model.save(node.fileSystem(dir));
@@ -70,7 +71,11 @@ if (!root.verifyTie(model).tied) throw new Error('verifyTie: model from the root
   const report = root.verifyTie(loaded);
   if (!report.tied) throw new Error('verifyTie after a tiedformer/node round trip: ' + report.reason);
   require('node:fs').rmSync(dir, { recursive: true, force: true });
-  console.log('ok: root model -> tiedformer/node save/load -> verifyTie tied');
+  const converted = interop.fromHuggingFace(await interop.toHuggingFace(model));
+  if (!converted.layers.some((l) => l instanceof root.TokenEmbedding)) throw new Error('tiedformer/interop model layers are not the root\\'s TokenEmbedding');
+  const convertedReport = root.verifyTie(converted);
+  if (!convertedReport.tied) throw new Error('verifyTie after a tiedformer/interop round trip: ' + convertedReport.reason);
+  console.log('ok: root model -> tiedformer/node save/load and tiedformer/interop conversion -> verifyTie tied');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 const runs = {
@@ -81,13 +86,15 @@ const runs = {
 const require = createRequire(import.meta.url);
 const tf = await import('@tensorflow/tfjs');
 const root = await import('tiedformer');
-const node = await import('tiedformer/node');`),
+const node = await import('tiedformer/node');
+const interop = await import('tiedformer/interop');`),
   ],
   cjs: [
     '-e',
     scenario(`const tf = require('@tensorflow/tfjs');
 const root = require('tiedformer');
-const node = require('tiedformer/node');`),
+const node = require('tiedformer/node');
+const interop = require('tiedformer/interop');`),
   ],
 };
 for (const [format, args] of Object.entries(runs)) {

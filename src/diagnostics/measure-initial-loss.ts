@@ -19,7 +19,8 @@ import { checkTokenIds } from './check-token-ids.js';
  * @throws RangeError on ragged or too short sequences, or token ids out of range.
  * @example
  * ```ts
- * import { createCausalLM, estimateInitialLoss, measureInitialLoss } from 'tiedformer';
+ * import { createCausalLM, measureInitialLoss } from 'tiedformer';
+ * import { estimateInitialLoss } from 'tiedformer/analysis';
  * const opts = { vocabSize: 500, hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64, head: 'tied' as const, residualInit: 'zero' as const };
  * const model = createCausalLM(opts);
  * const tokens = Array.from({ length: 8 }, () => Array.from({ length: 33 }, () => Math.floor(Math.random() * 500)));

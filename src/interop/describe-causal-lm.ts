@@ -51,7 +51,8 @@ function blockShape(block: TransformerBlock) {
  *   blocks differ from each other.
  * @example
  * ```ts
- * import { createCausalLM, describeCausalLM } from 'tiedformer';
+ * import { createCausalLM } from 'tiedformer';
+ * import { describeCausalLM } from 'tiedformer/interop';
  * const model = createCausalLM({
  *   vocabSize: 100, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,
  *   head: 'tied', activation: 'swiglu',
