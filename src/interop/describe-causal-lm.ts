@@ -40,7 +40,7 @@ function blockShape(block: TransformerBlock) {
 }
 
 /**
- * Reads back the architecture of a model built by {@link createCausalLM} (or loaded from
+ * Reads back the architecture of a model built by {@link tiedformer!createCausalLM} (or loaded from
  * its saved form) from its layers: the {@link CausalLMOptions} that rebuild the same
  * architecture (initialization fields omitted). The layers are found by their names
  * (`token_embedding`, `position_embedding`, `block_{i}`, `final_norm`, `lm_head`).

@@ -81,7 +81,7 @@ async function effectiveHeadMatrix(model: tf.LayersModel, d: number): Promise<Fl
 }
 
 /**
- * Exports a model built by {@link createCausalLM} as the files of a Hugging Face model
+ * Exports a model built by {@link tiedformer!createCausalLM} as the files of a Hugging Face model
  * directory: `config.json` and `model.safetensors` (weights by Hugging Face name, every
  * `nn.Linear` as `[out, in]`). A tied model is written tied (`tie_word_embeddings: true`, no
  * `lm_head.weight`), an untied one untied; `'shuffled'` and `'ortho'` heads are refused
