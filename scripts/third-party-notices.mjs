@@ -26,6 +26,11 @@ function bundledFiles() {
   return new Map([...byPackage].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Markdown lines: each distinct text once, in a code block, after a line saying whose it is. */
+const blocks = (byText, caption) =>
+  [...byText].flatMap(([text, who]) => [caption(who), '', '```text', text, '```', '']);
+const names = (who) => `${who.map((w) => `\`${w}\``).join(', ')}:`;
+
 /** The notices text for the packages bundled now. */
 export function thirdPartyNotices() {
   if (bundledFiles().size === 0)
@@ -77,34 +82,13 @@ export function thirdPartyNotices() {
     '',
     '## NOTICE',
     '',
-    ...[...notices].flatMap(([text, who]) => [
-      `From ${who.length} packages' NOTICE file:`,
-      '',
-      '```text',
-      text,
-      '```',
-      '',
-    ]),
+    ...blocks(notices, (who) => `From ${who.length} packages' NOTICE file:`),
     "## Attributions in the packages' LICENSE files",
     '',
-    ...[...attributions].flatMap(([text, who]) => [
-      `${who.map((w) => `\`${w}\``).join(', ')}:`,
-      '',
-      '```text',
-      text,
-      '```',
-      '',
-    ]),
+    ...blocks(attributions, names),
     '## Notices in the bundled source files',
     '',
-    ...[...headerNotices].flatMap(([text, who]) => [
-      `${who.map((w) => `\`${w}\``).join(', ')}:`,
-      '',
-      '```text',
-      text,
-      '```',
-      '',
-    ]),
+    ...blocks(headerNotices, names),
     '## Apache License 2.0',
     '',
     '```text',
