@@ -61,9 +61,10 @@ export default defineConfig({
   // tfjs is a peer: bundling it would give users two copies and two registries of layers.
   external: [/^@tensorflow\//],
   // The @stdlib special functions (gammaln, erfc, erfinv) of tiedformer/analysis are bundled into
-  // dist/ (stdlib is a devDependency): scripts/stdlib-slim.mjs maps the modules that exist only
-  // for engines without typed arrays to their built-in values and replaces the per-file licence
-  // headers by one comment pointing to THIRD_PARTY_NOTICES.md (89.8 -> ~51 KB for the entry).
+  // dist/ (stdlib is a devDependency): scripts/stdlib-slim.ts maps the modules that exist only
+  // for engines without typed arrays to their built-in values, replaces the per-file licence
+  // headers by one comment pointing to THIRD_PARTY_NOTICES.md and rewrites stdlib's CommonJS to
+  // ESM (tiedformer/analysis 89.8 -> 44.1 KB minified; 57.6 KB with `esm: false`).
   noExternal: [/^@stdlib\//],
   esbuildPlugins: [stdlibSlim({ esm: true })],
   esbuildOptions(options, { format }) {
