@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'tsup';
+import { stdlibSlim } from './scripts/stdlib-slim.js';
 
 /** Top-level side effects our modules have: registering a class with tfjs' serialization. */
 const REGISTRATION = /\bserialization\.registerClass\(/;
@@ -43,6 +44,7 @@ export default defineConfig({
     index: 'src/index.ts',
     analysis: 'src/analysis/index.ts',
     node: 'src/node/index.ts',
+    interop: 'src/interop/index.ts',
     // The replica script DataParallelTrainer starts in each worker thread, next to the entries.
     'data-parallel-worker': 'src/node/data-parallel-worker.ts',
   },
@@ -58,6 +60,19 @@ export default defineConfig({
   shims: true,
   // tfjs is a peer: bundling it would give users two copies and two registries of layers.
   external: [/^@tensorflow\//],
+  // The @stdlib special functions (gammaln, erfc, erfinv) of tiedformer/analysis are bundled into
+  // dist/ (stdlib is a devDependency): scripts/stdlib-slim.ts maps the modules that exist only
+  // for engines without typed arrays to their built-in values, replaces the per-file licence
+  // headers by one comment pointing to THIRD_PARTY_NOTICES.md and rewrites stdlib's CommonJS to
+  // ESM (tiedformer/analysis 89.8 -> 44.1 KB minified; 57.6 KB with `esm: false`).
+  noExternal: [/^@stdlib\//],
+  esbuildPlugins: [stdlibSlim({ esm: true })],
+  esbuildOptions(options, { format }) {
+    // tsup injects its ESM shims (__dirname/__filename from `path` and `url`) into every module;
+    // no module of ours uses them, and once the bundle holds CommonJS files (stdlib's) esbuild
+    // can no longer drop the injected `import path from "path"`, which breaks browser bundlers.
+    if (format === 'esm') options.inject = options.inject?.filter((f) => !/esm_shims/.test(f));
+  },
   async onSuccess() {
     nameRegisteringChunks('dist');
   },

@@ -11,7 +11,12 @@ const require = createRequire(import.meta.url);
 
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 const config = {
-  entryPoints: ['src/index.ts', 'src/analysis/index.ts', 'src/node/index.ts'],
+  entryPoints: [
+    'src/index.ts',
+    'src/analysis/index.ts',
+    'src/node/index.ts',
+    'src/interop/index.ts',
+  ],
   out: 'docs/api',
   name: 'tiedformer',
   readme: 'README.md',

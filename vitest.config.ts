@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 const alias = {
   'tiedformer/analysis': fileURLToPath(new URL('./src/analysis/index.ts', import.meta.url)),
   'tiedformer/node': fileURLToPath(new URL('./src/node/index.ts', import.meta.url)),
+  'tiedformer/interop': fileURLToPath(new URL('./src/interop/index.ts', import.meta.url)),
   tiedformer: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 

@@ -19,7 +19,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { type CausalLMOptions, createCausalLM, fromHuggingFace, toHuggingFace } from 'tiedformer';
+import { type CausalLMOptions, createCausalLM } from 'tiedformer';
+import { fromHuggingFace, toHuggingFace } from 'tiedformer/interop';
 import { loadHuggingFace, saveHuggingFace } from 'tiedformer/node';
 
 const argv = process.argv.slice(2);

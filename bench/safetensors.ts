@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSafetensors, writeSafetensors } from 'tiedformer';
+import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--repeats');

@@ -17,14 +17,16 @@ import {
   type AdamWOptions,
   type CausalLMOptions,
   createCausalLM,
-  estimateCausalLMInitialLoss,
-  estimateInitialLoss,
   evaluate,
-  type HeadKind,
-  recommendedTiedStd,
   train,
   useFastestBackend,
 } from 'tiedformer';
+import {
+  estimateCausalLMInitialLoss,
+  estimateInitialLoss,
+  type HeadKind,
+  recommendedTiedStd,
+} from 'tiedformer/analysis';
 import { encodeBrown, loadBrownWords } from './brown-corpus.js';
 import { meanLoss, randomWindows, seededUniform, tiledWindows } from './language-model-training.js';
 import { type CurvePoint, renderLossCurves } from './loss-curves.js';

@@ -8,10 +8,22 @@
 //    so `instanceof` holds across entries (root, tiedformer/node).
 // 3. Behaviour, in a fresh Node process per format (ESM and CJS each load their own tfjs): a
 //    model made from the root saves through tiedformer/node's fileSystem handler, loads back
-//    as the root's classes, and verifyTie sees the tie in both.
+//    as the root's classes, and verifyTie sees the tie in both; the same model converted by
+//    tiedformer/interop (toHuggingFace → fromHuggingFace) comes back as the root's classes, tied.
+// 4. THIRD_PARTY_NOTICES.md (shipped) is current: it lists every third-party package bundled into
+//    dist/ (the @stdlib special functions) with its licence and notices.
+// 5. The root entry imports no @stdlib code and no @huggingface/tokenizers (they belong to
+//    tiedformer/analysis and tiedformer/interop).
+// 6. tiedformer/analysis as shipped (ESM and CJS, @stdlib bundled through scripts/stdlib-slim.ts)
+//    returns bit-identical results to src/analysis bundled with the unmodified @stdlib packages,
+//    on calls that go through lnΓ, erfc and erf⁻¹.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { thirdPartyNotices } from './third-party-notices.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -61,7 +73,7 @@ for (const ext of ['.js', '.cjs']) {
 const scenario = (load) => `
 ${load}
 const dir = require('node:os').tmpdir() + '/tiedformer-check-dist-' + process.pid;
-const model = root.createCausalLM({ vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied' });
+const model = root.createCausalLM({ vocabSize: 50, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, head: 'tied', activation: 'swiglu' });
 if (!root.verifyTie(model).tied) throw new Error('verifyTie: model from the root is not tied');
 (async () => {
   await model.save(node.fileSystem(dir));
@@ -70,7 +82,11 @@ if (!root.verifyTie(model).tied) throw new Error('verifyTie: model from the root
   const report = root.verifyTie(loaded);
   if (!report.tied) throw new Error('verifyTie after a tiedformer/node round trip: ' + report.reason);
   require('node:fs').rmSync(dir, { recursive: true, force: true });
-  console.log('ok: root model -> tiedformer/node save/load -> verifyTie tied');
+  const converted = interop.fromHuggingFace(await interop.toHuggingFace(model));
+  if (!converted.layers.some((l) => l instanceof root.TokenEmbedding)) throw new Error('tiedformer/interop model layers are not the root\\'s TokenEmbedding');
+  const convertedReport = root.verifyTie(converted);
+  if (!convertedReport.tied) throw new Error('verifyTie after a tiedformer/interop round trip: ' + convertedReport.reason);
+  console.log('ok: root model -> tiedformer/node save/load and tiedformer/interop conversion -> verifyTie tied');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 const runs = {
@@ -81,13 +97,15 @@ const runs = {
 const require = createRequire(import.meta.url);
 const tf = await import('@tensorflow/tfjs');
 const root = await import('tiedformer');
-const node = await import('tiedformer/node');`),
+const node = await import('tiedformer/node');
+const interop = await import('tiedformer/interop');`),
   ],
   cjs: [
     '-e',
     scenario(`const tf = require('@tensorflow/tfjs');
 const root = require('tiedformer');
-const node = require('tiedformer/node');`),
+const node = require('tiedformer/node');
+const interop = require('tiedformer/interop');`),
   ],
 };
 for (const [format, args] of Object.entries(runs)) {
@@ -103,6 +121,120 @@ for (const [format, args] of Object.entries(runs)) {
     failures.push(`${format}: ${error.stderr || error.message}`);
   }
 }
+
+// Calls through every special function: chiMean (lnΓ), the frozen regime (erf⁻¹ via the normal
+// quantile, lnΓ(1 − 1/β)), GELU moments (erfc via Φ), a whole model.
+const analysisCalls = [
+  (m) => m.estimateInitialLoss({ vocabSize: 50257, hiddenSize: 768, std: 0.02, head: 'tied' }),
+  (m) => m.estimateInitialLoss({ vocabSize: 256000, hiddenSize: 4096, std: 0.3, head: 'untied' }),
+  (m) =>
+    m.estimateInitialLoss({
+      vocabSize: 1000,
+      hiddenSize: 64,
+      std: 1.5,
+      head: 'shuffled',
+      shuffle: 'swap-halves',
+      norm: 'layernorm',
+    }),
+  (m) =>
+    m.estimateCausalLMInitialLoss(
+      {
+        vocabSize: 32000,
+        hiddenSize: 512,
+        numLayers: 4,
+        numHeads: 8,
+        intermediateSize: 2048,
+        head: 'tied',
+        activation: 'gelu',
+        positionEmbedding: 'learned',
+        maxPositions: 64,
+      },
+      { sequenceLength: 64 },
+    ),
+  (m) =>
+    m.initialLossByHead(
+      {
+        vocabSize: 8192,
+        hiddenSize: 256,
+        numLayers: 2,
+        numHeads: 4,
+        intermediateSize: 1024,
+        activation: 'swiglu',
+      },
+      { sequenceLength: 16 },
+    ),
+];
+const unslimmedDir = mkdtempSync(join(tmpdir(), 'tiedformer-check-dist-'));
+try {
+  const built = await esbuild.build({
+    entryPoints: [join(root, 'src/analysis/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'silent',
+  });
+  writeFileSync(join(unslimmedDir, 'analysis.mjs'), built.outputFiles[0].text);
+  const reference = await import(join(unslimmedDir, 'analysis.mjs'));
+  const shipped = {
+    esm: await import(join(dist, 'analysis.js')),
+    cjs: createRequire(import.meta.url)(join(dist, 'analysis.cjs')),
+  };
+  const run = (m) =>
+    analysisCalls.map((call) => {
+      try {
+        return JSON.stringify(call(m));
+      } catch (error) {
+        return `throws ${error.message}`;
+      }
+    });
+  const expected = run(reference);
+  if (expected.some((r) => r.startsWith('throws')))
+    failures.push(
+      `analysis reference call failed: ${expected.find((r) => r.startsWith('throws'))}`,
+    );
+  for (const [format, m] of Object.entries(shipped)) {
+    const got = run(m);
+    const diff = got.findIndex((r, i) => r !== expected[i]);
+    if (diff >= 0)
+      failures.push(
+        `tiedformer/analysis (${format}) call ${diff}: ${got[diff]} != ${expected[diff]}`,
+      );
+  }
+  console.log(
+    `tiedformer/analysis (ESM, CJS) = src with unmodified @stdlib on ${analysisCalls.length} calls`,
+  );
+} finally {
+  rmSync(unslimmedDir, { recursive: true, force: true });
+}
+
+if (!pkg.files.includes('THIRD_PARTY_NOTICES.md'))
+  failures.push('package.json files omits THIRD_PARTY_NOTICES.md');
+if (readFileSync(join(root, 'THIRD_PARTY_NOTICES.md'), 'utf8') !== thirdPartyNotices())
+  failures.push('THIRD_PARTY_NOTICES.md is stale: run `node scripts/third-party-notices.mjs`');
+else console.log('THIRD_PARTY_NOTICES.md lists every bundled third-party package');
+
+// The root's module graph in dist (ESM), followed from index.js through its chunk imports.
+const rootGraph = new Set();
+const visit = (file) => {
+  if (rootGraph.has(file)) return;
+  rootGraph.add(file);
+  for (const [, dep] of readFileSync(join(dist, file), 'utf8').matchAll(
+    /from ["']\.\/([^"']+)["']/g,
+  ))
+    visit(dep);
+};
+visit('index.js');
+for (const file of rootGraph) {
+  const text = readFileSync(join(dist, file), 'utf8');
+  if (/@stdlib\/|@huggingface\/tokenizers/.test(text))
+    failures.push(
+      `${file} (reached from the root entry) holds @stdlib or @huggingface/tokenizers code`,
+    );
+}
+console.log(
+  `root entry: ${rootGraph.size} ESM files, none with @stdlib or @huggingface/tokenizers code`,
+);
 
 if (failures.length > 0) {
   console.error(`\ncheck-dist FAILED:\n- ${failures.join('\n- ')}`);

@@ -14,13 +14,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  type CausalLMOptions,
-  createCausalLM,
-  fromHuggingFace,
-  type HuggingFaceFiles,
-  toHuggingFace,
-} from 'tiedformer';
+import { type CausalLMOptions, createCausalLM } from 'tiedformer';
+import { fromHuggingFace, type HuggingFaceFiles, toHuggingFace } from 'tiedformer/interop';
 
 const argv = process.argv.slice(2);
 const python = argv.includes('--python')

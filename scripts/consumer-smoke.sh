@@ -58,7 +58,9 @@ npm install --silent --no-audit --no-fund "$tarball" "@tensorflow/tfjs@$(node -p
 cat > main.mjs <<'JS'
 // A tied model from the layers: fit one step, save to memory, load, and compare predictions.
 import * as tf from '@tensorflow/tfjs';
-import { RMSNorm, TokenEmbedding, TransformerBlock, countParams } from 'tiedformer';
+import { RMSNorm, TokenEmbedding, TransformerBlock } from 'tiedformer';
+import { countParams } from 'tiedformer/analysis';
+import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
 const embedding = new TokenEmbedding({ vocabSize: 50, hiddenSize: 16 });
 const ids = tf.input({ shape: [8], dtype: 'int32' });
 let h = embedding.apply(ids);
@@ -75,12 +77,17 @@ await model.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelA
 const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
 const diff = tf.max(tf.abs(tf.sub(model.predict(x), loaded.predict(x)))).dataSync()[0];
 if (diff !== 0) throw new Error(`save/load changed predictions by ${diff}`);
-console.log('ESM main ok: tied model trains, saves and loads;', model.countParams(), 'parameters');
+const st = readSafetensors(writeSafetensors({ w: { shape: [2], data: new Float32Array([1, 2]) } }));
+if (st.tensors.get('w')?.data[1] !== 2) throw new Error('tiedformer/interop safetensors round trip');
+console.log('ESM main ok: tied model trains, saves and loads;', model.countParams(), 'parameters; interop entry loads');
 JS
 cat > main.cjs <<'JS'
 const tf = require('@tensorflow/tfjs');
-const { TokenEmbedding, embeddingShare } = require('tiedformer');
-if (typeof embeddingShare !== 'function') throw new Error('CJS main entry');
+const { TokenEmbedding } = require('tiedformer');
+const { embeddingShare } = require('tiedformer/analysis');
+const { toHuggingFace } = require('tiedformer/interop');
+if (typeof embeddingShare !== 'function') throw new Error('CJS analysis entry');
+if (typeof toHuggingFace !== 'function') throw new Error('CJS interop entry');
 const embedding = new TokenEmbedding({ vocabSize: 10, hiddenSize: 4 });
 const rows = embedding.apply(tf.tensor2d([[1, 2]], [1, 2], 'int32'));
 if (rows.shape.join() !== '1,2,4') throw new Error(`lookup shape ${rows.shape}`);
@@ -95,7 +102,8 @@ console.log('CJS main ok: lookup and id check');
 JS
 cat > consumer.ts <<'TS'
 import * as tf from '@tensorflow/tfjs';
-import { countParams, type ModelConfig, type InitialLossEstimate, estimateInitialLoss } from 'tiedformer/analysis';
+import { countParams, embeddingShare, type ModelConfig, type InitialLossEstimate, estimateInitialLoss } from 'tiedformer/analysis';
+import type { HuggingFaceFiles } from 'tiedformer/interop';
 import * as main from 'tiedformer';
 const block: main.TransformerBlock = new main.TransformerBlock({ numHeads: 2, intermediateSize: 8, residualInit: 'zero' });
 const y = block.apply(tf.zeros([1, 2, 4])) as tf.Tensor;
@@ -103,8 +111,10 @@ const args: main.MultiHeadAttentionArgs = { numHeads: 2, causal: true };
 const config: ModelConfig = { vocabSize: 8192, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024 };
 const total: number = countParams(config).total;
 const estimate: InitialLossEstimate = estimateInitialLoss({ vocabSize: 8192, hiddenSize: 256, std: 0.02, head: 'ortho' });
-const share: number = main.embeddingShare(8192, 256, total);
-console.log(total, estimate.loss, share, y.shape, args);
+const share: number = embeddingShare(8192, 256, total);
+const files: HuggingFaceFiles = {};
+const rootConfig: main.ModelConfig = config;
+console.log(total, estimate.loss, share, y.shape, args, files, rootConfig);
 TS
 for resolution in node16 bundler; do
   module=$([ "$resolution" = node16 ] && echo node16 || echo esnext)

@@ -9,12 +9,8 @@
  * measurement is estimated from the spread of the per-model losses.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  type CausalLMOptions,
-  createCausalLM,
-  estimateCausalLMInitialLoss,
-  measureInitialLoss,
-} from 'tiedformer';
+import { type CausalLMOptions, createCausalLM, measureInitialLoss } from 'tiedformer';
+import { estimateCausalLMInitialLoss } from 'tiedformer/analysis';
 
 /** One grid point: model options (sizes, head, init) plus the measurement budget. */
 export interface GridPoint {

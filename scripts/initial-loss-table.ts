@@ -9,11 +9,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  type CausalLMAnalysisOptions,
-  estimateCausalLMInitialLoss,
-  useFastestBackend,
-} from 'tiedformer';
+import { useFastestBackend } from 'tiedformer';
+import { type CausalLMAnalysisOptions, estimateCausalLMInitialLoss } from 'tiedformer/analysis';
 import { GRID, measureGridPoint, SEQUENCE_LENGTH } from './initial-loss-grid.js';
 
 const backend = await useFastestBackend();

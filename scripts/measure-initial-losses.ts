@@ -9,15 +9,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { createCausalLM, measureInitialLoss, useFastestBackend } from 'tiedformer';
 import {
-  createCausalLM,
   estimateCausalLMInitialLoss,
   estimateInitialLoss,
   type HeadKind,
-  measureInitialLoss,
   recommendedTiedStd,
-  useFastestBackend,
-} from 'tiedformer';
+} from 'tiedformer/analysis';
 
 const backend = await useFastestBackend();
 const rows: string[] = [];

@@ -1,5 +1,7 @@
 import { ANALYSIS_ACTIVATIONS, type AnalysisActivation } from './activation-moments.js';
-import { type HeadKind, recommendedTiedStd } from './initial-loss.js';
+import { CAUSAL_LM_OPTION_NAMES } from './causal-lm-option-names.js';
+import type { HeadKind } from './initial-loss.js';
+import { recommendedTiedStd } from './recommended-tied-std.js';
 import type { ShuffleSpec } from './shuffle-permutation.js';
 import {
   boolean,
@@ -119,46 +121,6 @@ export interface ResolvedCausalLMAnalysisOptions {
   embeddingScale: number;
   logitSoftCap: number | undefined;
 }
-
-/**
- * Every option name `createCausalLM` takes (and so the analysis accepts): one list, used by both
- * validators.
- * @internal
- */
-export const CAUSAL_LM_OPTION_NAMES = [
-  'vocabSize',
-  'hiddenSize',
-  'numLayers',
-  'numHeads',
-  'numKeyValueHeads',
-  'intermediateSize',
-  'activation',
-  'head',
-  'shuffle',
-  'embeddingStd',
-  'initStd',
-  'residualInit',
-  'rotary',
-  'seqLen',
-  'useBias',
-  'dropout',
-  'headBias',
-  'logitSoftCap',
-  'seed',
-  'name',
-  'norm',
-  'normEpsilon',
-  'normUnitOffset',
-  'positionEmbedding',
-  'maxPositions',
-  'positionStd',
-  'rotaryBase',
-  'headDim',
-  'embeddingScale',
-  'qkvBias',
-  'outputBias',
-  'mlpBias',
-] as const;
 
 /**
  * Validates model options for the analysis, with `createCausalLM`'s defaults.

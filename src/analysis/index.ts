@@ -20,7 +20,6 @@ export {
   type HeadKind,
   type InitialLossEstimate,
   type InitialLossOptions,
-  recommendedTiedStd,
   uniformLoss,
 } from './initial-loss.js';
 export { type HeadChoice, initialLossByHead } from './initial-loss-by-head.js';
@@ -31,6 +30,7 @@ export {
   monteCarloInitialLoss,
 } from './monte-carlo-initial-loss.js';
 export { type ModelPreset, type PresetName, presets } from './presets.js';
+export { recommendedTiedStd } from './recommended-tied-std.js';
 export { type ResidualStream, residualStreamVariance } from './residual-stream-variance.js';
 export {
   type ShufflePermutation,

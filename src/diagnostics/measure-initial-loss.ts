@@ -6,10 +6,10 @@ import { checkTokenIds } from './check-token-ids.js';
 /**
  * The model's actual mean next-token cross-entropy (nats) on the given sequences: for each row
  * of `tokens`, the model reads `tokens[:, :-1]` and is scored on `tokens[:, 1:]`. Call it right
- * after building a model to compare with {@link estimateCausalLMInitialLoss} (same options,
+ * after building a model to compare with {@link analysis!estimateCausalLMInitialLoss} (same options,
  * `sequenceLength` = the row length − 1; on uniform random tokens they agree to ~0.03 nats on
  * average, see docs/initial-loss.md), or, for zero-initialised branches and rotary positions,
- * the 2-gram {@link estimateInitialLoss}. It is the synchronous twin of {@link evaluate} (same
+ * the 2-gram {@link analysis!estimateInitialLoss}. It is the synchronous twin of {@link evaluate} (same
  * number, tested), kept for calls where an `await` does not fit.
  *
  * @param model - Maps int32 ids `[batch, seq]` to logits `[batch, seq, vocab]`.
@@ -19,7 +19,8 @@ import { checkTokenIds } from './check-token-ids.js';
  * @throws RangeError on ragged or too short sequences, or token ids out of range.
  * @example
  * ```ts
- * import { createCausalLM, estimateInitialLoss, measureInitialLoss } from 'tiedformer';
+ * import { createCausalLM, measureInitialLoss } from 'tiedformer';
+ * import { estimateInitialLoss } from 'tiedformer/analysis';
  * const opts = { vocabSize: 500, hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64, head: 'tied' as const, residualInit: 'zero' as const };
  * const model = createCausalLM(opts);
  * const tokens = Array.from({ length: 8 }, () => Array.from({ length: 33 }, () => Math.floor(Math.random() * 500)));

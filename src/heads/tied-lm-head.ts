@@ -30,7 +30,7 @@ export interface TiedLMHeadArgs extends TiedHeadArgs {
  * At init the input token's own logit is `≈ d·σ/√(1 + κ²)`, `κ²` = (position + residual
  * variance)/σ² of the last hidden state (docs/theory.md §1–2). It starts high when `κ` is small
  * (zero-initialised branches, no additive positions) and `d·σ > ln n`; see
- * {@link estimateCausalLMInitialLoss} for a given model and the other heads for remedies.
+ * {@link analysis!estimateCausalLMInitialLoss} for a given model and the other heads for remedies.
  *
  * Input `[..., d]` float32, output `[..., vocabSize]`. Weights: `bias [vocabSize]` if `useBias`.
  *

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { recommendedTiedStd } from '../analysis/initial-loss.js';
 import { knownOptions } from '../analysis/known-options.js';
+import { recommendedTiedStd } from '../analysis/recommended-tied-std.js';
 import { nonNegativeInteger, positiveInteger } from '../analysis/validation.js';
 import { type Initializer, InitializerBase } from './initializer-base.js';
 

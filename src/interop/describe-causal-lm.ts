@@ -40,7 +40,7 @@ function blockShape(block: TransformerBlock) {
 }
 
 /**
- * Reads back the architecture of a model built by {@link createCausalLM} (or loaded from
+ * Reads back the architecture of a model built by {@link tiedformer!createCausalLM} (or loaded from
  * its saved form) from its layers: the {@link CausalLMOptions} that rebuild the same
  * architecture (initialization fields omitted). The layers are found by their names
  * (`token_embedding`, `position_embedding`, `block_{i}`, `final_norm`, `lm_head`).
@@ -51,7 +51,8 @@ function blockShape(block: TransformerBlock) {
  *   blocks differ from each other.
  * @example
  * ```ts
- * import { createCausalLM, describeCausalLM } from 'tiedformer';
+ * import { createCausalLM } from 'tiedformer';
+ * import { describeCausalLM } from 'tiedformer/interop';
  * const model = createCausalLM({
  *   vocabSize: 100, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,
  *   head: 'tied', activation: 'swiglu',

@@ -20,7 +20,7 @@ const OWNER = 'fromHuggingFace';
  *
  * @example
  * ```ts
- * import type { FromHuggingFaceOptions } from 'tiedformer';
+ * import type { FromHuggingFaceOptions } from 'tiedformer/interop';
  * const opts: FromHuggingFaceOptions = { seqLen: 128, name: 'smollm' };
  * ```
  */
@@ -99,7 +99,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  *   misshapen tensor, or a broken tie, naming it.
  * @example
  * ```ts
- * import { createCausalLM, fromHuggingFace, toHuggingFace, verifyTie } from 'tiedformer';
+ * import { createCausalLM, verifyTie } from 'tiedformer';
+ * import { fromHuggingFace, toHuggingFace } from 'tiedformer/interop';
  * const files = await toHuggingFace(createCausalLM({
  *   vocabSize: 100, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,
  *   head: 'tied', activation: 'swiglu',

@@ -27,7 +27,7 @@ const OWNER = 'GemmaForCausalLM';
  *
  * @example
  * ```ts
- * import { gemma } from 'tiedformer';
+ * import { gemma } from 'tiedformer/interop';
  * const opts = gemma.toOptions({
  *   model_type: 'gemma', vocab_size: 256000, hidden_size: 2048, num_hidden_layers: 18,
  *   num_attention_heads: 8, num_key_value_heads: 1, head_dim: 256, intermediate_size: 16384,

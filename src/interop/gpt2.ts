@@ -27,7 +27,7 @@ const ACTIVATIONS: Record<string, FFNActivation> = {
  *
  * @example
  * ```ts
- * import { gpt2 } from 'tiedformer';
+ * import { gpt2 } from 'tiedformer/interop';
  * const opts = gpt2.toOptions({
  *   model_type: 'gpt2', vocab_size: 50257, n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024,
  * }); // GPT-2 small

@@ -31,7 +31,7 @@ function checkOut<T extends Uint16Array | Float32Array>(
  * @returns The float32 values.
  * @example
  * ```ts
- * import { bfloat16ToFloat32 } from 'tiedformer';
+ * import { bfloat16ToFloat32 } from 'tiedformer/interop';
  * bfloat16ToFloat32(new Uint16Array([0x3f80, 0xc000])); // Float32Array [1, -2]
  * ```
  */
@@ -71,7 +71,7 @@ function roundBits(u: number): number {
  * @returns The bfloat16 bit patterns.
  * @example
  * ```ts
- * import { float32ToBfloat16 } from 'tiedformer';
+ * import { float32ToBfloat16 } from 'tiedformer/interop';
  * float32ToBfloat16(new Float32Array([1, 1 + 2 ** -8])); // Uint16Array [0x3f80, 0x3f80] (tie → even)
  * ```
  */
@@ -105,7 +105,7 @@ export function float32ToBfloat16(values: Float32Array, out?: Uint16Array): Uint
  * @returns The bfloat16 value, exactly representable as a float32.
  * @example
  * ```ts
- * import { roundToBfloat16 } from 'tiedformer';
+ * import { roundToBfloat16 } from 'tiedformer/interop';
  * roundToBfloat16(Math.sqrt(2048)); // 45.25 (√2048 ≈ 45.2548)
  * ```
  */
@@ -149,7 +149,7 @@ function halfTable(): Float32Array {
  * @returns The float32 values.
  * @example
  * ```ts
- * import { float16ToFloat32 } from 'tiedformer';
+ * import { float16ToFloat32 } from 'tiedformer/interop';
  * float16ToFloat32(new Uint16Array([0x3c00, 0x0001])); // Float32Array [1, 5.96e-8]
  * ```
  */

@@ -5,7 +5,7 @@ import type { CausalLMOptions } from '../models/causal-lm-options.js';
  *
  * @example
  * ```ts
- * import type { HuggingFaceConfig } from 'tiedformer';
+ * import type { HuggingFaceConfig } from 'tiedformer/interop';
  * const config: HuggingFaceConfig = { model_type: 'llama', hidden_size: 576 };
  * ```
  */
@@ -23,7 +23,7 @@ export type HuggingFaceConfig = Record<string, unknown>;
  *
  * @example
  * ```ts
- * import type { WeightMapping } from 'tiedformer';
+ * import type { WeightMapping } from 'tiedformer/interop';
  * const row: WeightMapping = {
  *   name: 'model.layers.0.self_attn.q_proj.weight',
  *   paths: ['block_0/attention/query_kernel'],
@@ -48,7 +48,7 @@ export interface WeightMapping {
  *
  * @example
  * ```ts
- * import { llama, type HuggingFaceArchitecture } from 'tiedformer';
+ * import { llama, type HuggingFaceArchitecture } from 'tiedformer/interop';
  * const arch: HuggingFaceArchitecture = llama;
  * arch.architecture; // 'LlamaForCausalLM'
  * ```

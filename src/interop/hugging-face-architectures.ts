@@ -10,7 +10,7 @@ import { qwen2 } from './qwen2.js';
  *
  * @example
  * ```ts
- * import { huggingFaceArchitectures } from 'tiedformer';
+ * import { huggingFaceArchitectures } from 'tiedformer/interop';
  * huggingFaceArchitectures.map((a) => a.architecture); // ['LlamaForCausalLM', ...]
  * ```
  */

@@ -2,7 +2,7 @@
  * Interoperability with other ecosystems, platform-neutral (bytes in, bytes out):
  * safetensors files, the 16-bit float formats of checkpoints, and Hugging Face tokenizers.
  *
- * @module
+ * @module tiedformer/interop
  */
 
 export { describeCausalLM } from './describe-causal-lm.js';

@@ -83,7 +83,7 @@ export function llamaStyleCanonicalName(name: string): string | null {
  *
  * @example
  * ```ts
- * import { llama } from 'tiedformer';
+ * import { llama } from 'tiedformer/interop';
  * const opts = llama.toOptions({
  *   model_type: 'llama', vocab_size: 49152, hidden_size: 576, num_hidden_layers: 30,
  *   num_attention_heads: 9, num_key_value_heads: 3, intermediate_size: 1536,

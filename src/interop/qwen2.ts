@@ -21,7 +21,7 @@ const OWNER = 'Qwen2ForCausalLM';
  *
  * @example
  * ```ts
- * import { qwen2 } from 'tiedformer';
+ * import { qwen2 } from 'tiedformer/interop';
  * const opts = qwen2.toOptions({
  *   model_type: 'qwen2', vocab_size: 151936, hidden_size: 896, num_hidden_layers: 24,
  *   num_attention_heads: 14, num_key_value_heads: 2, intermediate_size: 4864,

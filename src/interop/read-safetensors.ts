@@ -207,7 +207,7 @@ function decode(bytes: Uint8Array, start: number, entry: Entry): Float32Array {
  * @returns The tensors by name, in file order, and the header's metadata.
  * @example
  * ```ts
- * import { readSafetensors, writeSafetensors } from 'tiedformer';
+ * import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
  * const bytes = writeSafetensors({ 'model.norm.weight': { shape: [4], data: new Float32Array(4).fill(1) } });
  * const { tensors, metadata } = readSafetensors(bytes);
  * console.log(tensors.get('model.norm.weight')?.shape, metadata); // [4] { format: 'pt' }

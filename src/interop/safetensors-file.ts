@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import type { SafetensorsDtype } from 'tiedformer';
+ * import type { SafetensorsDtype } from 'tiedformer/interop';
  * const stored: SafetensorsDtype = 'BF16';
  * ```
  */
@@ -17,7 +17,7 @@ export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
  *
  * @example
  * ```ts
- * import type { SafetensorsTensor } from 'tiedformer';
+ * import type { SafetensorsTensor } from 'tiedformer/interop';
  * const bias: SafetensorsTensor = { dtype: 'F32', shape: [3], data: new Float32Array(3) };
  * ```
  */
@@ -36,7 +36,7 @@ export interface SafetensorsTensor {
  *
  * @example
  * ```ts
- * import { readSafetensors, writeSafetensors, type SafetensorsFile } from 'tiedformer';
+ * import { readSafetensors, writeSafetensors, type SafetensorsFile } from 'tiedformer/interop';
  * const file: SafetensorsFile = readSafetensors(
  *   writeSafetensors({ w: { shape: [2], data: new Float32Array([1, 2]) } }),
  * );

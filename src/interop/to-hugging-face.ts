@@ -17,7 +17,7 @@ const OWNER = 'toHuggingFace';
  *
  * @example
  * ```ts
- * import type { HuggingFaceFiles } from 'tiedformer';
+ * import type { HuggingFaceFiles } from 'tiedformer/interop';
  * const files: HuggingFaceFiles = { 'config.json': new TextEncoder().encode('{}') };
  * ```
  */
@@ -28,7 +28,7 @@ export type HuggingFaceFiles = Record<string, Uint8Array>;
  *
  * @example
  * ```ts
- * import type { ToHuggingFaceOptions } from 'tiedformer';
+ * import type { ToHuggingFaceOptions } from 'tiedformer/interop';
  * const opts: ToHuggingFaceOptions = { architecture: 'LlamaForCausalLM', dtype: 'BF16' };
  * ```
  */
@@ -81,7 +81,7 @@ async function effectiveHeadMatrix(model: tf.LayersModel, d: number): Promise<Fl
 }
 
 /**
- * Exports a model built by {@link createCausalLM} as the files of a Hugging Face model
+ * Exports a model built by {@link tiedformer!createCausalLM} as the files of a Hugging Face model
  * directory: `config.json` and `model.safetensors` (weights by Hugging Face name, every
  * `nn.Linear` as `[out, in]`). A tied model is written tied (`tie_word_embeddings: true`, no
  * `lm_head.weight`), an untied one untied; `'shuffled'` and `'ortho'` heads are refused
@@ -95,7 +95,8 @@ async function effectiveHeadMatrix(model: tf.LayersModel, d: number): Promise<Fl
  *   that each one cannot express), or for a head with no Hugging Face equivalent.
  * @example
  * ```ts
- * import { createCausalLM, toHuggingFace } from 'tiedformer';
+ * import { createCausalLM } from 'tiedformer';
+ * import { toHuggingFace } from 'tiedformer/interop';
  * const model = createCausalLM({
  *   vocabSize: 100, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,
  *   head: 'tied', activation: 'swiglu',

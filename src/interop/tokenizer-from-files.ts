@@ -7,7 +7,7 @@ import { fail } from '../analysis/validation.js';
  *
  * @example
  * ```ts
- * import type { JsonFileContent } from 'tiedformer';
+ * import type { JsonFileContent } from 'tiedformer/interop';
  * const config: JsonFileContent = '{"eos_token": "</s>"}';
  * ```
  */
@@ -19,7 +19,7 @@ export type JsonFileContent = string | Uint8Array | ArrayBuffer | Record<string,
  *
  * @example
  * ```ts
- * import type { TokenizerFiles } from 'tiedformer';
+ * import type { TokenizerFiles } from 'tiedformer/interop';
  * const files: TokenizerFiles = {
  *   'tokenizer.json': await (await fetch('/model/tokenizer.json')).text(),
  *   'tokenizer_config.json': await (await fetch('/model/tokenizer_config.json')).text(),
@@ -41,7 +41,7 @@ export interface TokenizerFiles {
  *
  * @example
  * ```ts
- * import { tokenizerFromFiles, type TextTokenizer } from 'tiedformer';
+ * import { tokenizerFromFiles, type TextTokenizer } from 'tiedformer/interop';
  * declare const files: { 'tokenizer.json': string };
  * const tokenizer: TextTokenizer = await tokenizerFromFiles(files);
  * const ids = tokenizer.encode('Hello world'); // with the model's special tokens, e.g. BOS
@@ -122,7 +122,8 @@ function tokenContent(value: unknown): string | undefined {
  *   tokenizer the library can load.
  * @example
  * ```ts
- * import { createCausalLM, generate, tokenizerFromFiles } from 'tiedformer';
+ * import { createCausalLM, generate } from 'tiedformer';
+ * import { tokenizerFromFiles } from 'tiedformer/interop';
  * declare const files: { 'tokenizer.json': string; 'tokenizer_config.json': string };
  * const tokenizer = await tokenizerFromFiles(files);
  * const model = createCausalLM({

@@ -9,7 +9,7 @@ const OWNER = 'writeSafetensors';
  *
  * @example
  * ```ts
- * import type { WriteSafetensorsOptions } from 'tiedformer';
+ * import type { WriteSafetensorsOptions } from 'tiedformer/interop';
  * const options: WriteSafetensorsOptions = { dtype: 'BF16', metadata: { format: 'pt' } };
  * ```
  */
@@ -29,7 +29,7 @@ export interface WriteSafetensorsOptions {
  *
  * @example
  * ```ts
- * import type { SafetensorsTensorInput } from 'tiedformer';
+ * import type { SafetensorsTensorInput } from 'tiedformer/interop';
  * const weight: SafetensorsTensorInput = { shape: [2, 2], data: new Float32Array([1, 0, 0, 1]) };
  * ```
  */
@@ -68,7 +68,7 @@ function show(value: unknown): string {
  *   metadata, or a header over the reference implementation's 100,000,000-byte limit.
  * @example
  * ```ts
- * import { writeSafetensors } from 'tiedformer';
+ * import { writeSafetensors } from 'tiedformer/interop';
  * const bytes = writeSafetensors(
  *   { 'model.embed_tokens.weight': { shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) } },
  *   { dtype: 'BF16' },

@@ -21,7 +21,7 @@ import { checkTransformerBlockArgs } from './transformer-block-args.js';
  * How the output projections of the residual branches (attention `output_kernel`, FFN
  * `down_kernel`) start: `'normal'` with `initStd`, `'scaled'` with `initStd/√(2·numLayers)`
  * (GPT-2), or `'zero'` (the block starts as the identity: the 2-gram regime of the head-level
- * {@link estimateInitialLoss}; {@link estimateCausalLMInitialLoss} handles all three).
+ * {@link analysis!estimateInitialLoss}; {@link analysis!estimateCausalLMInitialLoss} handles all three).
  *
  * @example
  * ```ts
@@ -96,7 +96,7 @@ export interface TransformerBlockArgs extends LayerArgs {
  * listed, saved and trained as this layer's (names like `block/attention/query_kernel`).
  *
  * With `residualInit: 'zero'` both branches start at exactly zero, so the block is the
- * identity at init: the 2-gram regime of the head-level {@link estimateInitialLoss} (docs/theory.md §1).
+ * identity at init: the 2-gram regime of the head-level {@link analysis!estimateInitialLoss} (docs/theory.md §1).
  *
  * @example
  * ```ts

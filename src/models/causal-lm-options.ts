@@ -95,7 +95,8 @@ export interface CausalLMOptions {
  * @returns The architecture as the analysis module describes it.
  * @example
  * ```ts
- * import { causalLMConfig, countParams } from 'tiedformer';
+ * import { causalLMConfig } from 'tiedformer';
+ * import { countParams } from 'tiedformer/analysis';
  * const opts = { vocabSize: 8192, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024, head: 'ortho' as const };
  * countParams(causalLMConfig(opts)).total; // includes the 256×256 projection
  * ```

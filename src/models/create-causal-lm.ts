@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { recommendedTiedStd } from '../analysis/initial-loss.js';
 import { resolveModelConfig } from '../analysis/model-config.js';
+import { recommendedTiedStd } from '../analysis/recommended-tied-std.js';
 import { boolean, fail, oneOf, positiveInteger, positiveNumber } from '../analysis/validation.js';
 import { OrthoProjectionHead } from '../heads/ortho-projection-head.js';
 import { ShuffledTiedHead } from '../heads/shuffled-tied-head.js';

@@ -1,4 +1,4 @@
-import { CAUSAL_LM_OPTION_NAMES } from '../analysis/causal-lm-analysis-options.js';
+import { CAUSAL_LM_OPTION_NAMES } from '../analysis/causal-lm-option-names.js';
 import { countParams } from '../analysis/count-params.js';
 import { knownOptions } from '../analysis/known-options.js';
 import { resolveModelConfig } from '../analysis/model-config.js';

@@ -4,7 +4,7 @@ import {
   float16ToFloat32,
   float32ToBfloat16,
   roundToBfloat16,
-} from 'tiedformer';
+} from 'tiedformer/interop';
 import { describe, expect, it } from 'vitest';
 
 /** IEEE 754 half precision by its definition (closed form, independent of the bit tricks). */

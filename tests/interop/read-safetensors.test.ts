@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { float16ToFloat32, readSafetensors, writeSafetensors } from 'tiedformer';
+import { float16ToFloat32, readSafetensors, writeSafetensors } from 'tiedformer/interop';
 import { describe, expect, it } from 'vitest';
 
 /** Bytes of a Rust byte-string literal as the reference tests write it (\xNN escapes). */

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { encode as encodeGpt2 } from 'gpt-3-encoder';
-import { createCausalLM, generate, tokenizerFromFiles } from 'tiedformer';
+import { createCausalLM, generate } from 'tiedformer';
+import { tokenizerFromFiles } from 'tiedformer/interop';
 import { describe, expect, it } from 'vitest';
 import { brownCorpusDirectory } from '../../examples/brown-corpus.js';
 

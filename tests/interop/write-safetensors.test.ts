@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { float32ToBfloat16, readSafetensors, writeSafetensors } from 'tiedformer';
+import { float32ToBfloat16, readSafetensors, writeSafetensors } from 'tiedformer/interop';
 import { describe, expect, it } from 'vitest';
 
 // Byte vectors spelled out by the reference implementation's own tests:

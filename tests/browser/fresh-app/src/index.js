@@ -1,7 +1,8 @@
-// A fresh app as a user writes it: tfjs plus both browser entries of tiedformer, nothing else.
+// A fresh app as a user writes it: tfjs plus the three browser entries of tiedformer, nothing else.
 import * as tf from '@tensorflow/tfjs';
 import { createCausalLM, useFastestBackend, verifyTie } from 'tiedformer';
 import { embeddingShare } from 'tiedformer/analysis';
+import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
 
 async function main() {
   const backend = await useFastestBackend();
@@ -18,6 +19,9 @@ async function main() {
     tfBackend: tf.getBackend(),
     tied: verifyTie(model).tied,
     share: embeddingShare(64, 16, model.countParams()),
+    safetensors: readSafetensors(
+      writeSafetensors({ w: { shape: [1], data: new Float32Array([3]) } }),
+    ).tensors.get('w').data[0],
   });
 }
 main();
