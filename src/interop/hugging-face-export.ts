@@ -1,0 +1,114 @@
+import { float32ToBfloat16 } from './half-precision.js';
+import { type SafetensorsLayout, safetensorsLayout } from './safetensors-layout.js';
+import { transpose2d } from './transpose-2d.js';
+
+/**
+ * One tensor of an export, not yet converted: its Hugging Face name and shape, and how to
+ * produce its float32 elements in Hugging Face layout.
+ * @internal
+ */
+export interface ExportTensor {
+  /** Hugging Face name (`model.layers.0.self_attn.q_proj.weight`). */
+  name: string;
+  /** Hugging Face shape. */
+  shape: number[];
+  /** The elements as they are, when the layouts agree (no conversion, no copy). */
+  direct?: Float32Array;
+  /** Writes the elements in Hugging Face layout into `out` (exactly their count). */
+  fill(out: Float32Array): void;
+}
+
+/** A model ready to be written as a Hugging Face directory (see {@link toHuggingFace}). @internal */
+export interface HuggingFaceExport {
+  /** The bytes of `config.json`. */
+  config: Uint8Array;
+  /** Element type of `model.safetensors`. */
+  dtype: 'F32' | 'BF16';
+  /** Header and tensor order of `model.safetensors`. */
+  layout: SafetensorsLayout<ExportTensor>;
+}
+
+/** A tensor that is its tfjs weight's values unchanged. @internal */
+export function sameTensor(name: string, shape: number[], data: Float32Array): ExportTensor {
+  return { name, shape, direct: data, fill: (out) => out.set(data) };
+}
+
+/** `nn.Linear.weight [out, in]` from a tfjs kernel `[in, out]` (or the reverse). @internal */
+export function transposedTensor(
+  name: string,
+  [rows, cols]: [number, number],
+  data: Float32Array,
+): ExportTensor {
+  return { name, shape: [cols, rows], fill: (out) => transpose2d(data, rows, cols, out) };
+}
+
+/** Row-major tensors that agree on every axis but the last, concatenated along it. @internal */
+export function concatTensor(
+  name: string,
+  shapes: number[][],
+  values: Float32Array[],
+): ExportTensor {
+  const widths = shapes.map((s) => s[s.length - 1] as number);
+  const total = widths.reduce((a, b) => a + b, 0);
+  const rows = (values[0] as Float32Array).length / (widths[0] as number);
+  return {
+    name,
+    shape: [...(shapes[0] as number[]).slice(0, -1), total],
+    fill(out) {
+      let offset = 0;
+      for (const [i, part] of values.entries()) {
+        const w = widths[i] as number;
+        for (let r = 0; r < rows; r++)
+          out.set(part.subarray(r * w, (r + 1) * w), r * total + offset);
+        offset += w;
+      }
+    },
+  };
+}
+
+/** Lays out `model.safetensors` for these tensors (header in hand, no tensor data yet). @internal */
+export function huggingFaceExport(
+  owner: string,
+  config: Uint8Array,
+  dtype: 'F32' | 'BF16',
+  tensors: ExportTensor[],
+): HuggingFaceExport {
+  const layout = safetensorsLayout(owner, tensors, dtype, { format: 'pt' }, String);
+  return { config, dtype, layout };
+}
+
+/**
+ * Encodes one tensor into `out`, its bytes in the file (`elements × 4` for F32, `× 2` for
+ * BF16; `out.byteOffset` a multiple of 4). For BF16 a converted tensor passes through
+ * `scratch`, a float32 array of at least its size.
+ * @internal
+ */
+export function encodeTensor(
+  tensor: ExportTensor,
+  elements: number,
+  dtype: 'F32' | 'BF16',
+  out: Uint8Array,
+  scratch: () => Float32Array,
+): void {
+  if (dtype === 'F32') {
+    const view = new Float32Array(out.buffer, out.byteOffset, elements);
+    if (tensor.direct) view.set(tensor.direct);
+    else tensor.fill(view);
+    return;
+  }
+  const bits = new Uint16Array(out.buffer, out.byteOffset, elements);
+  if (tensor.direct) float32ToBfloat16(tensor.direct, bits);
+  else {
+    const values = scratch().subarray(0, elements);
+    tensor.fill(values);
+    float32ToBfloat16(values, bits);
+  }
+}
+
+/** Largest element count among the tensors that need a conversion (the scratch size). @internal */
+export function largestConverted(layout: SafetensorsLayout<ExportTensor>): number {
+  let most = 0;
+  for (const { entry, elements } of layout.entries)
+    if (!entry.direct && elements > most) most = elements;
+  return most;
+}
