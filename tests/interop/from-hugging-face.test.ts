@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyTie } from '../../src/diagnostics/verify-tie.js';
 import { fromHuggingFace } from '../../src/interop/from-hugging-face.js';
 import { readSafetensors } from '../../src/interop/read-safetensors.js';
+import type { SafetensorsTensor } from '../../src/interop/safetensors-file.js';
 import { toHuggingFace } from '../../src/interop/to-hugging-face.js';
 import { writeSafetensors } from '../../src/interop/write-safetensors.js';
 
@@ -115,7 +116,7 @@ describe('fromHuggingFace on checkpoints written by PyTorch', () => {
   it('disposes the half-built model on a bad checkpoint', () => {
     const { files } = load('llama-f32');
     const { tensors } = readSafetensors(files['model.safetensors'] as Uint8Array);
-    const norm = tensors.get('model.norm.weight') as { shape: number[]; data: Float32Array };
+    const norm = tensors.get('model.norm.weight') as SafetensorsTensor;
     tensors.set('model.norm.weight', { ...norm, shape: [norm.data.length / 2, 2] });
     const bad = writeSafetensors(new Map(tensors));
     const before = tf.memory().numTensors;
