@@ -92,10 +92,12 @@ async function readSafetensorsFile(
     let next = 0;
     const start = (i: number) => {
       const { entry, how } = wanted[i] as (typeof wanted)[number];
-      const bytes =
-        how === 'transpose'
-          ? (scratch[(next ^= 1)] as Uint8Array).subarray(0, entry.end - entry.begin)
-          : new Uint8Array(entry.end - entry.begin);
+      let bytes: Uint8Array;
+      if (how === 'transpose') {
+        // Alternate: the other buffer holds the tensor being transposed meanwhile.
+        next ^= 1;
+        bytes = (scratch[next] as Uint8Array).subarray(0, entry.end - entry.begin);
+      } else bytes = new Uint8Array(entry.end - entry.begin);
       return { entry, how, bytes, done: readFully(handle, path, bytes, entry.begin) };
     };
     let current = wanted.length > 0 ? start(0) : undefined;
