@@ -2,9 +2,19 @@ import { float32ToBfloat16 } from './half-precision.js';
 import { type SafetensorsLayout, safetensorsLayout } from './safetensors-layout.js';
 import { transpose2d } from './transpose-2d.js';
 
+/** A tensor's elements in hand, ready to be encoded. @internal */
+export interface ExportSource {
+  /** The elements as they are, when the layouts agree (no conversion, no copy). */
+  direct?: Float32Array;
+  /** Writes the elements in Hugging Face layout into `out` (exactly their count). */
+  fill(out: Float32Array): void;
+}
+
 /**
- * One tensor of an export, not yet converted: its Hugging Face name and shape, and how to
- * produce its float32 elements in Hugging Face layout.
+ * One tensor of an export, not yet read: its Hugging Face name and shape, and how to get
+ * its elements. Reading is deferred to the moment the tensor is written, so a backend whose
+ * `data()` copies (wasm, webgl) holds one tensor's copy at a time, and on a stream that copy
+ * overlaps the write of the previous tensor.
  * @internal
  */
 export interface ExportTensor {
@@ -12,10 +22,10 @@ export interface ExportTensor {
   name: string;
   /** Hugging Face shape. */
   shape: number[];
-  /** The elements as they are, when the layouts agree (no conversion, no copy). */
-  direct?: Float32Array;
-  /** Writes the elements in Hugging Face layout into `out` (exactly their count). */
-  fill(out: Float32Array): void;
+  /** Whether the elements need no conversion (then {@link ExportSource.direct} is set). */
+  sameLayout: boolean;
+  /** Reads the weight(s) (`await data()`). */
+  source(): Promise<ExportSource>;
 }
 
 /** A model ready to be written as a Hugging Face directory (see {@link toHuggingFace}). @internal */
@@ -29,39 +39,65 @@ export interface HuggingFaceExport {
 }
 
 /** A tensor that is its tfjs weight's values unchanged. @internal */
-export function sameTensor(name: string, shape: number[], data: Float32Array): ExportTensor {
-  return { name, shape, direct: data, fill: (out) => out.set(data) };
+export function sameTensor(
+  name: string,
+  shape: number[],
+  read: () => Promise<Float32Array>,
+): ExportTensor {
+  return {
+    name,
+    shape,
+    sameLayout: true,
+    source: async () => {
+      const data = await read();
+      return { direct: data, fill: (out) => out.set(data) };
+    },
+  };
 }
 
 /** `nn.Linear.weight [out, in]` from a tfjs kernel `[in, out]` (or the reverse). @internal */
 export function transposedTensor(
   name: string,
   [rows, cols]: [number, number],
-  data: Float32Array,
+  read: () => Promise<Float32Array>,
 ): ExportTensor {
-  return { name, shape: [cols, rows], fill: (out) => transpose2d(data, rows, cols, out) };
+  return {
+    name,
+    shape: [cols, rows],
+    sameLayout: false,
+    source: async () => {
+      const data = await read();
+      return { fill: (out) => transpose2d(data, rows, cols, out) };
+    },
+  };
 }
 
 /** Row-major tensors that agree on every axis but the last, concatenated along it. @internal */
 export function concatTensor(
   name: string,
   shapes: number[][],
-  values: Float32Array[],
+  read: () => Promise<Float32Array[]>,
 ): ExportTensor {
   const widths = shapes.map((s) => s[s.length - 1] as number);
   const total = widths.reduce((a, b) => a + b, 0);
-  const rows = (values[0] as Float32Array).length / (widths[0] as number);
   return {
     name,
     shape: [...(shapes[0] as number[]).slice(0, -1), total],
-    fill(out) {
-      let offset = 0;
-      for (const [i, part] of values.entries()) {
-        const w = widths[i] as number;
-        for (let r = 0; r < rows; r++)
-          out.set(part.subarray(r * w, (r + 1) * w), r * total + offset);
-        offset += w;
-      }
+    sameLayout: false,
+    source: async () => {
+      const values = await read();
+      const rows = (values[0] as Float32Array).length / (widths[0] as number);
+      return {
+        fill(out) {
+          let offset = 0;
+          for (const [i, part] of values.entries()) {
+            const w = widths[i] as number;
+            for (let r = 0; r < rows; r++)
+              out.set(part.subarray(r * w, (r + 1) * w), r * total + offset);
+            offset += w;
+          }
+        },
+      };
     },
   };
 }
@@ -84,7 +120,7 @@ export function huggingFaceExport(
  * @internal
  */
 export function encodeTensor(
-  tensor: ExportTensor,
+  tensor: ExportSource,
   elements: number,
   dtype: 'F32' | 'BF16',
   out: Uint8Array,
@@ -109,6 +145,6 @@ export function encodeTensor(
 export function largestConverted(layout: SafetensorsLayout<ExportTensor>): number {
   let most = 0;
   for (const { entry, elements } of layout.entries)
-    if (!entry.direct && elements > most) most = elements;
+    if (!entry.sameLayout && elements > most) most = elements;
   return most;
 }

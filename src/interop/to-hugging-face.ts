@@ -133,11 +133,13 @@ export async function toHuggingFace(
   let scratch: Float32Array | undefined;
   const start = layout.head.length;
   // Every tensor is converted straight into its place in the file: no intermediate copies.
-  for (const { entry, elements, begin, end } of layout.entries)
-    encodeTensor(entry, elements, dtype, out.subarray(start + begin, start + end), () => {
+  for (const { entry, elements, begin, end } of layout.entries) {
+    const source = await entry.source();
+    encodeTensor(source, elements, dtype, out.subarray(start + begin, start + end), () => {
       scratch ??= new Float32Array(largestConverted(layout));
       return scratch;
     });
+  }
   return { 'config.json': prepared.config, 'model.safetensors': out };
 }
 
@@ -184,40 +186,47 @@ export async function prepareHuggingFaceExport(
     tie_word_embeddings: tied,
     torch_dtype: dtype === 'BF16' ? 'bfloat16' : 'float32',
   };
-  const tensors = await exportWeights(model, arch, opts);
+  const tensors = exportWeights(model, arch, opts);
   if (!tied) {
-    if (untiedMatrix)
-      tensors.push(sameTensor('lm_head.weight', [opts.vocabSize, opts.hiddenSize], untiedMatrix));
-    else {
-      const kernel = modelWeight(OWNER, model, 'lm_head/kernel').read();
-      const data = (await kernel.data()) as Float32Array;
-      tensors.push(transposedTensor('lm_head.weight', [opts.hiddenSize, opts.vocabSize], data));
+    if (untiedMatrix) {
+      const matrix = untiedMatrix;
+      tensors.push(
+        sameTensor('lm_head.weight', [opts.vocabSize, opts.hiddenSize], async () => matrix),
+      );
+    } else {
+      const kernel = modelWeight(OWNER, model, 'lm_head/kernel');
+      tensors.push(
+        transposedTensor('lm_head.weight', [opts.hiddenSize, opts.vocabSize], () =>
+          valuesOf(kernel),
+        ),
+      );
     }
   }
   const configBytes = new TextEncoder().encode(`${JSON.stringify(fullConfig, null, 2)}\n`);
   return huggingFaceExport(OWNER, configBytes, dtype, tensors);
 }
 
-async function exportWeights(
+/** A weight's elements (on the cpu backend, the weight's own array: read it only). */
+async function valuesOf(weight: tf.LayerVariable): Promise<Float32Array> {
+  return (await weight.read().data()) as Float32Array;
+}
+
+function exportWeights(
   model: tf.LayersModel,
   arch: HuggingFaceArchitecture,
   opts: CausalLMOptions,
-): Promise<ExportTensor[]> {
+): ExportTensor[] {
   const tensors: ExportTensor[] = [];
   for (const row of arch.weights(opts)) {
+    // Every weight is found now (errors before anything is written), read when written.
     const parts = row.paths.map((path) => modelWeight(OWNER, model, path));
-    // On the cpu backend data() hands out the weight's own array (no copy): only read it.
-    const values = await Promise.all(
-      parts.map(async (w) => (await w.read().data()) as Float32Array),
-    );
     const shapes = parts.map((w) => [...w.shape] as number[]);
     const shape = shapes[0] as number[];
-    if (row.layout === 'same') tensors.push(sameTensor(row.name, shape, values[0] as Float32Array));
+    const first = parts[0] as tf.LayerVariable;
+    if (row.layout === 'same') tensors.push(sameTensor(row.name, shape, () => valuesOf(first)));
     else if (row.layout === 'transpose')
-      tensors.push(
-        transposedTensor(row.name, shape as [number, number], values[0] as Float32Array),
-      );
-    else tensors.push(concatTensor(row.name, shapes, values));
+      tensors.push(transposedTensor(row.name, shape as [number, number], () => valuesOf(first)));
+    else tensors.push(concatTensor(row.name, shapes, () => Promise.all(parts.map(valuesOf))));
   }
   return tensors;
 }

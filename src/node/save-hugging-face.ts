@@ -81,13 +81,15 @@ export async function saveHuggingFace(
   try {
     const start = layout.head.length;
     for (const { entry, elements, begin, end } of layout.entries) {
+      // Read now (wasm and webgl copy the weight out here), while the previous write runs.
+      const source = await entry.source();
       let bytes: Uint8Array;
-      if (entry.direct && dtype === 'F32')
-        bytes = new Uint8Array(entry.direct.buffer, entry.direct.byteOffset, end - begin);
+      if (source.direct && dtype === 'F32')
+        bytes = new Uint8Array(source.direct.buffer, source.direct.byteOffset, end - begin);
       else {
         bytes = (scratch[next] as Uint8Array).subarray(0, end - begin);
         next ^= 1;
-        encodeTensor(entry, elements, dtype, bytes, () => {
+        encodeTensor(source, elements, dtype, bytes, () => {
           values ??= new Float32Array(most);
           return values;
         });
