@@ -6,6 +6,11 @@ import { transpose2d } from './transpose-2d.js';
 export interface ExportSource {
   /** The elements as they are, when the layouts agree (no conversion, no copy). */
   direct?: Float32Array;
+  /**
+   * `direct` views the backend's memory (the wasm heap) and is valid only until the next
+   * tfjs operation: encode it at once, never hand it to an asynchronous write.
+   */
+  transient?: boolean;
   /** Writes the elements in Hugging Face layout into `out` (exactly their count). */
   fill(out: Float32Array): void;
 }
@@ -24,8 +29,16 @@ export interface ExportTensor {
   shape: number[];
   /** Whether the elements need no conversion (then {@link ExportSource.direct} is set). */
   sameLayout: boolean;
-  /** Reads the weight(s) (`await data()`). */
+  /** Reads the weight(s) (`await data()`, or a view of the wasm heap). */
   source(): Promise<ExportSource>;
+}
+
+/** A weight's elements: its own array, a copy, or a transient view of the wasm heap. @internal */
+export interface WeightValues {
+  /** The elements, row-major. */
+  data: Float32Array;
+  /** Whether `data` is a view valid only until the next tfjs operation. */
+  transient: boolean;
 }
 
 /** A model ready to be written as a Hugging Face directory (see {@link toHuggingFace}). @internal */
@@ -42,15 +55,15 @@ export interface HuggingFaceExport {
 export function sameTensor(
   name: string,
   shape: number[],
-  read: () => Promise<Float32Array>,
+  read: () => Promise<WeightValues>,
 ): ExportTensor {
   return {
     name,
     shape,
     sameLayout: true,
     source: async () => {
-      const data = await read();
-      return { direct: data, fill: (out) => out.set(data) };
+      const { data, transient } = await read();
+      return { direct: data, transient, fill: (out) => out.set(data) };
     },
   };
 }
@@ -59,14 +72,14 @@ export function sameTensor(
 export function transposedTensor(
   name: string,
   [rows, cols]: [number, number],
-  read: () => Promise<Float32Array>,
+  read: () => Promise<WeightValues>,
 ): ExportTensor {
   return {
     name,
     shape: [cols, rows],
     sameLayout: false,
     source: async () => {
-      const data = await read();
+      const { data } = await read();
       return { fill: (out) => transpose2d(data, rows, cols, out) };
     },
   };
@@ -76,7 +89,7 @@ export function transposedTensor(
 export function concatTensor(
   name: string,
   shapes: number[][],
-  read: () => Promise<Float32Array[]>,
+  read: () => Promise<WeightValues[]>,
 ): ExportTensor {
   const widths = shapes.map((s) => s[s.length - 1] as number);
   const total = widths.reduce((a, b) => a + b, 0);
@@ -85,7 +98,7 @@ export function concatTensor(
     shape: [...(shapes[0] as number[]).slice(0, -1), total],
     sameLayout: false,
     source: async () => {
-      const values = await read();
+      const values = (await read()).map((v) => v.data);
       const rows = (values[0] as Float32Array).length / (widths[0] as number);
       return {
         fill(out) {
@@ -126,6 +139,11 @@ export function encodeTensor(
   out: Uint8Array,
   scratch: () => Float32Array,
 ): void {
+  if (tensor.transient && tensor.direct && tensor.direct.length !== elements)
+    // A view of the wasm heap is detached (length 0) once the heap grows.
+    throw new Error(
+      '[toHuggingFace] the wasm heap changed while the model was being exported: run no tfjs operation until the export is done',
+    );
   if (dtype === 'F32') {
     const view = new Float32Array(out.buffer, out.byteOffset, elements);
     if (tensor.direct) view.set(tensor.direct);
@@ -141,10 +159,13 @@ export function encodeTensor(
   }
 }
 
-/** Largest element count among the tensors that need a conversion (the scratch size). @internal */
-export function largestConverted(layout: SafetensorsLayout<ExportTensor>): number {
+/**
+ * Largest element count among the tensors that need a conversion (the scratch size);
+ * with `all`, among every tensor. @internal
+ */
+export function largestConverted(layout: SafetensorsLayout<ExportTensor>, all = false): number {
   let most = 0;
   for (const { entry, elements } of layout.entries)
-    if (!entry.sameLayout && elements > most) most = elements;
+    if ((all || !entry.sameLayout) && elements > most) most = elements;
   return most;
 }

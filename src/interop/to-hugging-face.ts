@@ -13,6 +13,7 @@ import {
   largestConverted,
   sameTensor,
   transposedTensor,
+  type WeightValues,
 } from './hugging-face-export.js';
 import { modelWeight } from './model-weight.js';
 import { transpose2d } from './transpose-2d.js';
@@ -191,7 +192,10 @@ export async function prepareHuggingFaceExport(
     if (untiedMatrix) {
       const matrix = untiedMatrix;
       tensors.push(
-        sameTensor('lm_head.weight', [opts.vocabSize, opts.hiddenSize], async () => matrix),
+        sameTensor('lm_head.weight', [opts.vocabSize, opts.hiddenSize], async () => ({
+          data: matrix,
+          transient: false,
+        })),
       );
     } else {
       const kernel = modelWeight(OWNER, model, 'lm_head/kernel');
@@ -206,9 +210,23 @@ export async function prepareHuggingFaceExport(
   return huggingFaceExport(OWNER, configBytes, dtype, tensors);
 }
 
-/** A weight's elements (on the cpu backend, the weight's own array: read it only). */
-async function valuesOf(weight: tf.LayerVariable): Promise<Float32Array> {
-  return (await weight.read().data()) as Float32Array;
+/** The wasm backend's view of a tensor in its heap (tfjs-backend-wasm's `typedArrayFromHeap`). */
+type HeapViewer = { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+
+/**
+ * A weight's elements without a copy where the backend allows: on cpu `data()` is the
+ * weight's own array; on wasm a view of the heap (what `data()` would copy into fresh
+ * memory), valid until the next tfjs operation; elsewhere `await data()`.
+ */
+async function valuesOf(weight: tf.LayerVariable): Promise<WeightValues> {
+  const tensor = weight.read();
+  if (tf.getBackend() === 'wasm') {
+    const backend = tf.backend() as unknown as HeapViewer;
+    const view = backend.typedArrayFromHeap?.(tensor);
+    if (view instanceof Float32Array && view.length === tensor.size)
+      return { data: view, transient: true };
+  }
+  return { data: (await tensor.data()) as Float32Array, transient: false };
 }
 
 function exportWeights(

@@ -1,6 +1,6 @@
 import { type FileHandle, open, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { encodeTensor, largestConverted } from '../interop/hugging-face-export.js';
 import { prepareHuggingFaceExport, type ToHuggingFaceOptions } from '../interop/to-hugging-face.js';
 import { ensureDirectory } from './safe-fs.js';
@@ -71,9 +71,10 @@ export async function saveHuggingFace(
   // the other. Tensors whose layout is unchanged are written from the weight's own array.
   const bytesPer = dtype === 'F32' ? 4 : 2;
   const most = largestConverted(layout);
-  // BF16 converts every tensor, F32 only those whose layout changes.
+  // BF16 converts every tensor, F32 only those whose layout changes, unless the weights are
+  // transient views of the wasm heap, which must be copied out before they are written.
   const largest =
-    dtype === 'F32' ? most : Math.max(0, ...layout.entries.map(({ elements }) => elements));
+    dtype === 'F32' && tf.getBackend() !== 'wasm' ? most : largestConverted(layout, true);
   const scratch = [new Uint8Array(largest * bytesPer), new Uint8Array(largest * bytesPer)];
   let values: Float32Array | undefined; // BF16 conversions pass through float32
   let next = 0;
@@ -84,7 +85,7 @@ export async function saveHuggingFace(
       // Read now (wasm and webgl copy the weight out here), while the previous write runs.
       const source = await entry.source();
       let bytes: Uint8Array;
-      if (source.direct && dtype === 'F32')
+      if (source.direct && !source.transient && dtype === 'F32')
         bytes = new Uint8Array(source.direct.buffer, source.direct.byteOffset, end - begin);
       else {
         bytes = (scratch[next] as Uint8Array).subarray(0, end - begin);
