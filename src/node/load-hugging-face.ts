@@ -137,7 +137,7 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Loads a Hugging Face model directory (`config.json` and `model.safetensors`, or the shards
  * that `model.safetensors.index.json` lists) as a tiedformer model, with all the checks of
- * {@link fromHuggingFace} (tie, shapes, unused tensors). The tensors are streamed from disk
+ * `fromHuggingFace` (tie, shapes, unused tensors). The tensors are streamed from disk
  * straight into the model's arrays (no file-sized buffer; transposes overlap the reads).
  * Tokenizers: `loadTokenizer(directory)`.
  *

@@ -25,7 +25,7 @@ function cannotWrite(path: string, error: unknown): Error {
 /**
  * Saves a model built by `createCausalLM` as a Hugging Face model directory (`config.json`
  * and `model.safetensors`) that `transformers`' `AutoModelForCausalLM.from_pretrained` reads.
- * The bytes are those of {@link toHuggingFace}, but `model.safetensors` is streamed: the
+ * The bytes are those of `toHuggingFace`, but `model.safetensors` is streamed: the
  * header first, then each tensor as soon as it is converted, so the disk write (on libuv's
  * thread) overlaps the conversion and no file-sized buffer is built. A tied model stays tied
  * (no `lm_head.weight`). On a write error the partial `model.safetensors` is removed.
