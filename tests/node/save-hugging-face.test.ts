@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +9,16 @@ import type { CausalLMOptions } from '../../src/models/causal-lm-options.js';
 import { createCausalLM } from '../../src/models/create-causal-lm.js';
 import { loadHuggingFace } from '../../src/node/load-hugging-face.js';
 import { saveHuggingFace } from '../../src/node/save-hugging-face.js';
+
+/** Whether anything (even a dangling symlink) is at `path`. */
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('saveHuggingFace / loadHuggingFace', () => {
   it('writes config.json + model.safetensors and loads the same tied model back', async () => {
@@ -127,6 +137,18 @@ describe('saveHuggingFace / loadHuggingFace', () => {
     const clean = mkdtempSync(join(tmpdir(), 'tiedformer-hf-ok-'));
     await saveHuggingFace(model, clean);
     expect(existsSync(join(clean, 'model.safetensors'))).toBe(true);
+    model.dispose();
+  });
+
+  it('removes the partial model.safetensors when a write fails midway', async () => {
+    const model = createCausalLM({ ...small, activation: 'swiglu', head: 'tied' });
+    const directory = mkdtempSync(join(tmpdir(), 'tiedformer-hf-full-'));
+    const path = join(directory, 'model.safetensors');
+    symlinkSync('/dev/full', path); // opens fine; every write fails with ENOSPC
+    await expect(saveHuggingFace(model, directory)).rejects.toThrow(
+      `[saveHuggingFace] cannot write ${path} (ENOSPC)`,
+    );
+    expect(existsSync(path) || lstatExists(path)).toBe(false);
     model.dispose();
   });
 
