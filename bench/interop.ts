@@ -1,10 +1,15 @@
 /**
  * Hugging Face export and import of a SmolLM-135M-shaped model (random weights), side by side
  * with reading and writing the same file's bytes (issue #10's target: each at most 2× the
- * file IO). Every measurement is repeated and the median kept; the phases alternate within
- * each repetition so load on the machine hits them alike. Writes bench/results/interop-<date>.{json,md}.
+ * file IO). Every measurement is repeated; the phases alternate within each repetition so
+ * load on the machine hits them alike, and the median is reported with the spread (min–max)
+ * and the 1-minute load average before and after. The page cache is warm: each read follows
+ * a write of the same file, so reads come from memory, not the disk (the regime of a file
+ * just downloaded or just saved). Writes bench/results/interop-<date>-<backend>.{json,md}.
  *
- *     npm run bench:interop -- [--repeats 3] [--backend cpu|wasm] [--out bench/results]
+ *     npm run bench:interop -- [--repeats 5] [--backend cpu|wasm] [--out bench/results] [--tag under-load]
+ *
+ * `--tag` is appended to the file name (so a run under load does not replace a quiet one).
  *
  * Measured:
  *  - write bytes / read bytes: `writeFile` / `readFile` of the exported model.safetensors (the
@@ -26,9 +31,10 @@ import { loadHuggingFace, saveHuggingFace } from 'tiedformer/node';
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) =>
   argv.includes(`--${name}`) ? (argv[argv.indexOf(`--${name}`) + 1] as string) : fallback;
-const repeats = Number(arg('repeats', '3'));
+const repeats = Number(arg('repeats', '5'));
 const backend = arg('backend', 'cpu');
 const outDir = arg('out', 'bench/results');
+const tag = arg('tag', '');
 
 // SmolLM-135M (HuggingFaceTB/SmolLM-135M config.json): LlamaForCausalLM, tied.
 const smolLM: CausalLMOptions = {
@@ -53,10 +59,12 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 };
-const dispose = (model: tf.LayersModel) => tf.dispose(model.weights.map((w) => w.read()));
+const spread = (xs: number[]) => [Math.min(...xs), Math.max(...xs)] as [number, number];
+const dispose = (model: tf.LayersModel) => model.dispose();
 
 await tf.setBackend(backend);
 await tf.ready();
+const loadBefore = os.loadavg()[0] as number;
 console.log(`building the SmolLM-135M-shaped model on ${tf.getBackend()} (random init)...`);
 const model = createCausalLM(smolLM);
 const dir = mkdtempSync(join(os.tmpdir(), 'tiedformer-bench-interop-'));
@@ -103,6 +111,10 @@ const m = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v
   Phase,
   number
 >;
+const range = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, spread(v)])) as Record<
+  Phase,
+  [number, number]
+>;
 const load = os.loadavg()[0] as number;
 const result = {
   date: new Date().toISOString(),
@@ -115,8 +127,11 @@ const result = {
   backend: tf.getBackend(),
   model: { ...smolLM, params: model.countParams(), fileBytes },
   repeats,
-  loadAverage1m: load,
+  loadAverage1m: { before: loadBefore, after: load },
+  pageCache: 'warm (each read follows a write of the same file)',
   medianMs: m,
+  rangeMs: range,
+  allMs: phases,
   ratios: {
     exportVsWrite: m.toHuggingFace / m.writeBytes,
     importVsRead: m.fromHuggingFace / m.readBytes,
@@ -125,19 +140,26 @@ const result = {
   },
 };
 const f = (ms: number) => `${ms.toFixed(0)} ms`;
+const r = (phase: Phase) =>
+  `${f(m[phase])} (${range[phase][0].toFixed(0)}–${range[phase][1].toFixed(0)})`;
 const x = (v: number) => `${v.toFixed(2)}×`;
 const md = [
-  `Measured ${result.date.slice(0, 16)}Z on ${result.machine.cpu} (${result.machine.cores} cores), Node ${result.machine.node}, tfjs ${result.tfjs} (${result.backend} backend), 1-minute load average ${load.toFixed(1)} at the end. SmolLM-135M shape, ${result.model.params.toLocaleString('en')} parameters, F32 model.safetensors of ${(fileBytes / 2 ** 20).toFixed(0)} MiB; median of ${repeats} repeats.`,
+  `Measured ${result.date.slice(0, 16)}Z on ${result.machine.cpu} (${result.machine.cores} cores), Node ${result.machine.node}, tfjs ${result.tfjs} (${result.backend} backend), 1-minute load average ${loadBefore.toFixed(1)} before and ${load.toFixed(1)} after; page cache warm (each read follows a write of the same file). SmolLM-135M shape, ${result.model.params.toLocaleString('en')} parameters, F32 model.safetensors of ${(fileBytes / 2 ** 20).toFixed(0)} MiB; median of ${repeats} repeats (min–max in parentheses).`,
   '',
   '| | conversion only | with the file IO | file IO alone | ratio (conversion / IO) | ratio (with IO / IO) |',
   '|---|---|---|---|---|---|',
-  `| export (toHuggingFace / saveHuggingFace) | ${f(m.toHuggingFace)} | ${f(m.saveHuggingFace)} | write ${f(m.writeBytes)} | ${x(result.ratios.exportVsWrite)} | ${x(result.ratios.saveVsWrite)} |`,
-  `| import (fromHuggingFace / loadHuggingFace) | ${f(m.fromHuggingFace)} | ${f(m.loadHuggingFace)} | read ${f(m.readBytes)} | ${x(result.ratios.importVsRead)} | ${x(result.ratios.loadVsRead)} |`,
+  `| export (toHuggingFace / saveHuggingFace) | ${r('toHuggingFace')} | ${r('saveHuggingFace')} | write ${r('writeBytes')} | ${x(result.ratios.exportVsWrite)} | ${x(result.ratios.saveVsWrite)} |`,
+  `| import (fromHuggingFace / loadHuggingFace) | ${r('fromHuggingFace')} | ${r('loadHuggingFace')} | read ${r('readBytes')} | ${x(result.ratios.importVsRead)} | ${x(result.ratios.loadVsRead)} |`,
+  '',
+  'Ratios are of medians. Target (issue #10): saveHuggingFace ≤ 2× write, loadHuggingFace ≤ 2× read.',
   '',
 ].join('\n');
 console.log(`\n${md}`);
 mkdirSync(outDir, { recursive: true });
-const stem = join(outDir, `interop-${result.date.slice(0, 10)}-${result.backend}`);
+const stem = join(
+  outDir,
+  `interop-${result.date.slice(0, 10)}-${result.backend}${tag ? `-${tag}` : ''}`,
+);
 writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${stem}.md`, `${md}`);
 console.log(`wrote ${stem}.json and .md`);

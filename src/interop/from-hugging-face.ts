@@ -6,14 +6,14 @@ import { withZeroInit } from '../layers/zero-init.js';
 import { type CausalLMOptions, causalLMConfig } from '../models/causal-lm-options.js';
 import { createCausalLM } from '../models/create-causal-lm.js';
 import { checkWasmHeap } from './check-wasm-heap.js';
-import type { HuggingFaceConfig } from './hugging-face-architecture.js';
+import type { HuggingFaceArchitecture, HuggingFaceConfig } from './hugging-face-architecture.js';
 import { huggingFaceArchitectures } from './hugging-face-architectures.js';
+import { type ImportTensor, memoryImportTensor } from './import-tensor.js';
 import { modelWeight } from './model-weight.js';
-import { readSafetensors } from './read-safetensors.js';
-import type { SafetensorsTensor } from './safetensors-file.js';
-import { transpose2d } from './transpose-2d.js';
+import { indexSafetensors } from './read-safetensors.js';
 
 const OWNER = 'fromHuggingFace';
+const INDEX_NAME = 'model.safetensors.index.json';
 
 /**
  * Options of {@link fromHuggingFace}.
@@ -49,31 +49,54 @@ function json(file: Uint8Array | string | undefined, name: string): Record<strin
 }
 
 /** Every tensor of the checkpoint: `model.safetensors`, or the shards its index names. */
-function readTensors(files: Record<string, Uint8Array | string>): Map<string, SafetensorsTensor> {
+function readTensors(files: Record<string, Uint8Array | string>): Map<string, ImportTensor> {
   const binary = (name: string) => {
     const file = files[name];
     if (!(file instanceof Uint8Array)) fail(OWNER, `the files have no ${name} (bytes)`);
     return file;
   };
+  const tensorsOf = (file: Uint8Array) => {
+    const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+    const { entries } = indexSafetensors(bytes, bytes.byteLength);
+    return entries.map((entry) => [entry.name, memoryImportTensor(bytes, entry)] as const);
+  };
   if (files['model.safetensors'] !== undefined)
-    return readSafetensors(binary('model.safetensors')).tensors;
-  const indexName = 'model.safetensors.index.json';
-  if (files[indexName] === undefined)
-    fail(OWNER, `the files have neither model.safetensors nor ${indexName}`);
-  const weightMap = json(files[indexName], indexName).weight_map as Record<string, string>;
-  if (typeof weightMap !== 'object' || weightMap === null)
-    fail(OWNER, `${indexName} has no weight_map`);
-  const tensors = new Map<string, SafetensorsTensor>();
+    return new Map(tensorsOf(binary('model.safetensors')));
+  if (files[INDEX_NAME] === undefined)
+    fail(OWNER, `the files have neither model.safetensors nor ${INDEX_NAME}`);
+  const weightMap = shardMap(files[INDEX_NAME]);
+  const tensors = new Map<string, ImportTensor>();
   for (const shard of new Set(Object.values(weightMap))) {
-    for (const [name, tensor] of readSafetensors(binary(shard)).tensors) {
-      if (weightMap[name] !== shard)
-        fail(OWNER, `${shard} holds ${name}, which ${indexName} puts elsewhere`);
+    for (const [name, tensor] of tensorsOf(binary(shard))) {
+      checkShard(weightMap, shard, name);
       tensors.set(name, tensor);
     }
   }
-  for (const name of Object.keys(weightMap))
-    if (!tensors.has(name)) fail(OWNER, `${indexName} lists ${name}, which its shard lacks`);
+  checkShardsComplete(weightMap, tensors);
   return tensors;
+}
+
+/** The `weight_map` (tensor name → shard file) of `model.safetensors.index.json`. @internal */
+export function shardMap(file: Uint8Array | string | undefined): Record<string, string> {
+  const weightMap = json(file, INDEX_NAME).weight_map as Record<string, string>;
+  if (typeof weightMap !== 'object' || weightMap === null)
+    fail(OWNER, `${INDEX_NAME} has no weight_map`);
+  return weightMap;
+}
+
+/** A shard must hold only the tensors the index puts in it. @internal */
+export function checkShard(weightMap: Record<string, string>, shard: string, name: string): void {
+  if (weightMap[name] !== shard)
+    fail(OWNER, `${shard} holds ${name}, which ${INDEX_NAME} puts elsewhere`);
+}
+
+/** Every tensor the index lists must be in its shard. @internal */
+export function checkShardsComplete(
+  weightMap: Record<string, string>,
+  tensors: { has(name: string): boolean },
+): void {
+  for (const name of Object.keys(weightMap))
+    if (!tensors.has(name)) fail(OWNER, `${INDEX_NAME} lists ${name}, which its shard lacks`);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -115,7 +138,29 @@ export function fromHuggingFace(
 ): tf.LayersModel {
   if (typeof files !== 'object' || files === null)
     fail(OWNER, `files must be an object of file name → bytes, got ${String(files)}`);
-  const config = json(files['config.json'], 'config.json') as HuggingFaceConfig;
+  const plan = planHuggingFaceImport(files['config.json'], options);
+  return buildFromHuggingFace(plan, readTensors(files));
+}
+
+/** What a `config.json` asks for: the architecture and the model's options. @internal */
+export interface HuggingFaceImportPlan {
+  /** The architecture's translation. */
+  arch: HuggingFaceArchitecture;
+  /** The options of the model to build. */
+  opts: CausalLMOptions;
+  /** File tensor names (canonical) whose elements the model holds transposed. */
+  transposed: Set<string>;
+}
+
+/**
+ * Reads `config.json` (bytes or text) and decides the model, before any tensor is read
+ * (and, on wasm, refuses a model the heap cannot hold). @internal
+ */
+export function planHuggingFaceImport(
+  configFile: Uint8Array | string | undefined,
+  options: FromHuggingFaceOptions = {},
+): HuggingFaceImportPlan {
+  const config = json(configFile, 'config.json') as HuggingFaceConfig;
   const declared = Array.isArray(config.architectures) ? config.architectures[0] : undefined;
   const arch = huggingFaceArchitectures.find((a) =>
     declared === undefined ? a.modelType === config.model_type : a.architecture === declared,
@@ -131,15 +176,34 @@ export function fromHuggingFace(
     ...(options.name === undefined ? {} : { name: options.name }),
   };
   checkWasmHeap(OWNER, countParams(causalLMConfig(opts)).total, tf.getBackend());
-  const raw = readTensors(files);
-  const tensors = new Map<string, SafetensorsTensor>();
+  const transposed = new Set(
+    arch
+      .weights(opts)
+      .filter((row) => row.layout === 'transpose')
+      .map((row) => row.name),
+  );
+  if (opts.head !== 'tied') transposed.add('lm_head.weight');
+  return { arch, opts, transposed };
+}
+
+/**
+ * Builds the model of `plan` from the checkpoint's tensors (by file name), with every check
+ * of {@link fromHuggingFace}. Each weight is created once from its final array (zeros are
+ * never touched: see `withZeroInit`); on any error the half-built model is disposed.
+ * @internal
+ */
+export function buildFromHuggingFace(
+  { arch, opts }: HuggingFaceImportPlan,
+  raw: Map<string, ImportTensor>,
+): tf.LayersModel {
+  const tensors = new Map<string, ImportTensor>();
   for (const [name, tensor] of raw) {
     const canonical = arch.canonicalName(name);
     if (canonical === null) continue;
     if (tensors.has(canonical)) fail(OWNER, `the file holds ${canonical} twice (as ${name})`);
     tensors.set(canonical, tensor);
   }
-  const take = (name: string): SafetensorsTensor => {
+  const take = (name: string): ImportTensor => {
     const tensor = tensors.get(name);
     if (!tensor) fail(OWNER, `the checkpoint lacks ${name}`);
     tensors.delete(name);
@@ -147,6 +211,22 @@ export function fromHuggingFace(
   };
 
   const model = withZeroInit(() => createCausalLM(opts)); // every weight is overwritten below
+  try {
+    fill(model, arch, opts, take, tensors);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+function fill(
+  model: tf.LayersModel,
+  arch: HuggingFaceArchitecture,
+  opts: CausalLMOptions,
+  take: (name: string) => ImportTensor,
+  tensors: Map<string, ImportTensor>,
+): void {
   let embeddingData: Float32Array | undefined; // E as read from the file
   const assign = (path: string, shape: number[], data: Float32Array) => {
     if (path === 'token_embedding/embeddings') embeddingData = data;
@@ -170,20 +250,19 @@ export function fromHuggingFace(
         OWNER,
         `${row.name} has shape [${tensor.shape}], expected [${expected}] for this config.json`,
       );
-    if (row.layout === 'same') assign(row.paths[0] as string, first, tensor.data);
-    else if (row.layout === 'transpose') {
-      const [rows, cols] = tensor.shape as [number, number];
-      assign(row.paths[0] as string, first, transpose2d(tensor.data, rows, cols));
-    } else {
+    if (row.layout === 'same') assign(row.paths[0] as string, first, tensor.owned());
+    else if (row.layout === 'transpose') assign(row.paths[0] as string, first, tensor.transposed());
+    else {
+      const data = tensor.values();
       const total = expected[expected.length - 1] as number;
-      const rows = tensor.data.length / total;
+      const rows = data.length / total;
       let offset = 0;
       for (const [i, path] of row.paths.entries()) {
         const shape = targets[i] as number[];
         const w = shape[shape.length - 1] as number;
         const part = new Float32Array(rows * w);
         for (let r = 0; r < rows; r++)
-          part.set(tensor.data.subarray(r * total + offset, r * total + offset + w), r * w);
+          part.set(data.subarray(r * total + offset, r * total + offset + w), r * w);
         assign(path, shape, part);
         offset += w;
       }
@@ -196,7 +275,7 @@ export function fromHuggingFace(
   if (head && !sameShape(head.shape, [n, d]))
     fail(OWNER, `lm_head.weight has shape [${head.shape}], expected [${n},${d}]`);
   if (opts.head === 'tied') {
-    if (head) checkDuplicateHead(head.data, embeddingData as Float32Array, d);
+    if (head) checkDuplicateHead(head.values(), embeddingData as Float32Array, d);
     const report = verifyTie(model);
     if (!report.tied) fail(OWNER, `the imported model lost its tie: ${report.reason}`);
   } else {
@@ -205,14 +284,13 @@ export function fromHuggingFace(
         OWNER,
         'config.json says tie_word_embeddings: false, but the checkpoint has no lm_head.weight (an untied model needs its own output matrix; tiedformer never invents one or ties silently)',
       );
-    assign('lm_head/kernel', [d, n], transpose2d(head.data, n, d));
+    assign('lm_head/kernel', [d, n], head.transposed());
   }
   if (tensors.size > 0)
     fail(
       OWNER,
       `the checkpoint holds tensors this ${arch.architecture} config does not use: ${[...tensors.keys()].slice(0, 5).join(', ')}${tensors.size > 5 ? ', …' : ''}`,
     );
-  return model;
 }
 
 /** A tied file's duplicate `lm_head.weight` must equal `E` element for element. */

@@ -176,9 +176,9 @@ function words(bytes: Uint8Array, start: number, n: number): Uint16Array {
   return new Uint16Array(bytes.slice(start, start + 2 * n).buffer);
 }
 
-function decode(bytes: Uint8Array, start: number, entry: Entry): Float32Array {
+function decode(bytes: Uint8Array, entry: SafetensorsIndexEntry): Float32Array {
   const n = entry.elements;
-  const from = start + entry.begin;
+  const from = entry.begin;
   // slice() copies into a fresh, aligned buffer: the result never aliases the input.
   if (entry.dtype === 'F32') return new Float32Array(bytes.slice(from, from + 4 * n).buffer);
   const out = new Float32Array(n);
@@ -186,51 +186,43 @@ function decode(bytes: Uint8Array, start: number, entry: Entry): Float32Array {
   return float16ToFloat32(words(bytes, from, n), out);
 }
 
+/** A tensor's place in a safetensors file, its header checked. @internal */
+export interface SafetensorsIndexEntry {
+  /** Tensor name. */
+  name: string;
+  /** Element type in the file. */
+  dtype: SafetensorsDtype;
+  /** Dimensions, outermost first. */
+  shape: number[];
+  /** Number of elements. */
+  elements: number;
+  /** First byte of the tensor's data in the file (absolute). */
+  begin: number;
+  /** One past its last byte (absolute). */
+  end: number;
+}
+
+/** A safetensors file's header, checked against the file's size; no tensor decoded yet. @internal */
+export interface SafetensorsIndex {
+  /** The tensors in file order, with absolute byte ranges. */
+  entries: SafetensorsIndexEntry[];
+  /** The header's `__metadata__`. */
+  metadata: Record<string, string>;
+}
+
 /**
- * Parses a safetensors file (the format of Hugging Face checkpoints) and decodes every
- * tensor to float32. Platform-neutral: give it the file's bytes (from `fs.readFile`,
- * `fetch(...).arrayBuffer()`, a `File`...).
- *
- * Layout: an unsigned 64-bit little-endian header length `N`, `N` bytes of UTF-8 JSON
- * `{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: { key: string } }`,
- * then the data section, which the tensors' `data_offsets` (relative to its start) must
- * tile from 0 to its end with no gap or overlap. F32, F16 and BF16 tensors decode exactly.
- *
- * Rejects, with a message that names the tensor and the bad value: a file shorter than
- * 8 bytes, a header length over the reference implementation's 100,000,000-byte limit or
- * beyond the end of the file, a header that is not UTF-8 JSON or not an object, duplicate
- * keys, non-string metadata, unknown or unsupported dtypes, malformed shapes or offsets,
- * a shape whose size disagrees with its offsets, gaps, overlaps, and a data section that
- * is shorter (truncated file) or longer than the tensors.
- *
- * @param file - The whole file's bytes.
- * @returns The tensors by name, in file order, and the header's metadata.
- * @example
- * ```ts
- * import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
- * const bytes = writeSafetensors({ 'model.norm.weight': { shape: [4], data: new Float32Array(4).fill(1) } });
- * const { tensors, metadata } = readSafetensors(bytes);
- * console.log(tensors.get('model.norm.weight')?.shape, metadata); // [4] { format: 'pt' }
- * ```
+ * The header length `N` from a safetensors file's first 8 bytes, checked against the
+ * reference limit and the file's `size`. @internal
  */
-export function readSafetensors(file: Uint8Array | ArrayBuffer): SafetensorsFile {
-  if (!(file instanceof Uint8Array) && !(file instanceof ArrayBuffer)) {
-    fail(OWNER, `expected the file's bytes as a Uint8Array or ArrayBuffer, got ${String(file)}`);
-  }
-  // A plain view: subclasses may redefine slice() (Node's Buffer#slice returns a view, not a copy).
-  const bytes =
-    file instanceof ArrayBuffer
-      ? new Uint8Array(file)
-      : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+export function safetensorsHeaderLength(first: Uint8Array, size: number): number {
   if (!HOST_IS_LITTLE_ENDIAN) fail(OWNER, 'big-endian hosts are not supported');
-  const size = bytes.byteLength;
   if (size < 8) {
     fail(
       OWNER,
       `the file is ${size} bytes, shorter than the 8-byte header length: truncated or not a safetensors file`,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, size);
+  const view = new DataView(first.buffer, first.byteOffset, 8);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(MAX_HEADER_BYTES)) {
     fail(
@@ -245,9 +237,20 @@ export function readSafetensors(file: Uint8Array | ArrayBuffer): SafetensorsFile
       `header length ${n} runs past the end of the ${size}-byte file (8 + ${n} > ${size}): truncated?`,
     );
   }
+  return n;
+}
+
+/**
+ * Checks a safetensors file's header and lays out its tensors, from the file's first
+ * `8 + N` bytes (`prefix`, at least that long) and its total `size`: everything
+ * {@link readSafetensors} checks but the decoding, so a reader can fetch each tensor's bytes
+ * on its own (streaming from disk). @internal
+ */
+export function indexSafetensors(prefix: Uint8Array, size: number): SafetensorsIndex {
+  const n = safetensorsHeaderLength(prefix, size);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(prefix.subarray(8, 8 + n));
   } catch {
     fail(OWNER, 'the header is not valid UTF-8');
   }
@@ -300,18 +303,66 @@ export function readSafetensors(file: Uint8Array | ArrayBuffer): SafetensorsFile
     );
   }
 
+  const start = 8 + n;
+  return {
+    entries: entries.map((e) => ({ ...e, begin: start + e.begin, end: start + e.end })),
+    metadata,
+  };
+}
+
+/** Decodes one tensor of `bytes` (the whole file) to a fresh float32 array. @internal */
+export function decodeSafetensor(bytes: Uint8Array, entry: SafetensorsIndexEntry): Float32Array {
+  try {
+    return decode(bytes, entry);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return fail(
+      OWNER,
+      `cannot allocate ${4 * entry.elements} bytes for tensor ${show(entry.name)} (shape ${show(entry.shape)}): ${error.message}`,
+    );
+  }
+}
+
+/**
+ * Parses a safetensors file (the format of Hugging Face checkpoints) and decodes every
+ * tensor to float32. Platform-neutral: give it the file's bytes (from `fs.readFile`,
+ * `fetch(...).arrayBuffer()`, a `File`...).
+ *
+ * Layout: an unsigned 64-bit little-endian header length `N`, `N` bytes of UTF-8 JSON
+ * `{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: { key: string } }`,
+ * then the data section, which the tensors' `data_offsets` (relative to its start) must
+ * tile from 0 to its end with no gap or overlap. F32, F16 and BF16 tensors decode exactly.
+ *
+ * Rejects, with a message that names the tensor and the bad value: a file shorter than
+ * 8 bytes, a header length over the reference implementation's 100,000,000-byte limit or
+ * beyond the end of the file, a header that is not UTF-8 JSON or not an object, duplicate
+ * keys, non-string metadata, unknown or unsupported dtypes, malformed shapes or offsets,
+ * a shape whose size disagrees with its offsets, gaps, overlaps, and a data section that
+ * is shorter (truncated file) or longer than the tensors.
+ *
+ * @param file - The whole file's bytes.
+ * @returns The tensors by name, in file order, and the header's metadata.
+ * @example
+ * ```ts
+ * import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
+ * const bytes = writeSafetensors({ 'model.norm.weight': { shape: [4], data: new Float32Array(4).fill(1) } });
+ * const { tensors, metadata } = readSafetensors(bytes);
+ * console.log(tensors.get('model.norm.weight')?.shape, metadata); // [4] { format: 'pt' }
+ * ```
+ */
+export function readSafetensors(file: Uint8Array | ArrayBuffer): SafetensorsFile {
+  if (!(file instanceof Uint8Array) && !(file instanceof ArrayBuffer)) {
+    fail(OWNER, `expected the file's bytes as a Uint8Array or ArrayBuffer, got ${String(file)}`);
+  }
+  // A plain view: subclasses may redefine slice() (Node's Buffer#slice returns a view, not a copy).
+  const bytes =
+    file instanceof ArrayBuffer
+      ? new Uint8Array(file)
+      : new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  const { entries, metadata } = indexSafetensors(bytes, bytes.byteLength);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const entry of entries) {
-    let data: Float32Array;
-    try {
-      data = decode(bytes, 8 + n, entry);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      fail(
-        OWNER,
-        `cannot allocate ${4 * entry.elements} bytes for tensor ${show(entry.name)} (shape ${show(entry.shape)}): ${error.message}`,
-      );
-    }
+    const data = decodeSafetensor(bytes, entry);
     tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data });
   }
   return { tensors, metadata };

@@ -4,9 +4,19 @@ import type { CausalLMOptions } from '../models/causal-lm-options.js';
 import { describeCausalLM } from './describe-causal-lm.js';
 import type { HuggingFaceArchitecture, HuggingFaceConfig } from './hugging-face-architecture.js';
 import { huggingFaceArchitectures } from './hugging-face-architectures.js';
+import {
+  concatTensor,
+  type ExportTensor,
+  encodeTensor,
+  type HuggingFaceExport,
+  huggingFaceExport,
+  largestConverted,
+  sameTensor,
+  transposedTensor,
+  type WeightValues,
+} from './hugging-face-export.js';
 import { modelWeight } from './model-weight.js';
 import { transpose2d } from './transpose-2d.js';
-import { writeSafetensors } from './write-safetensors.js';
 
 const OWNER = 'toHuggingFace';
 
@@ -109,6 +119,42 @@ export async function toHuggingFace(
   model: tf.LayersModel,
   options: ToHuggingFaceOptions = {},
 ): Promise<HuggingFaceFiles> {
+  const prepared = await prepareHuggingFaceExport(model, options);
+  const { layout, dtype } = prepared;
+  const size = layout.head.length + layout.dataBytes;
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(size);
+  } catch (error) {
+    return fail(
+      OWNER,
+      `cannot allocate ${size} bytes (${(size / 2 ** 30).toFixed(2)} GiB) for model.safetensors (${(error as Error).message}): in Node, saveHuggingFace streams the file instead`,
+    );
+  }
+  out.set(layout.head);
+  let scratch: Float32Array | undefined;
+  const start = layout.head.length;
+  // Every tensor is converted straight into its place in the file: no intermediate copies.
+  for (const { entry, elements, begin, end } of layout.entries) {
+    const source = await entry.source();
+    encodeTensor(source, elements, dtype, out.subarray(start + begin, start + end), () => {
+      scratch ??= new Float32Array(largestConverted(layout));
+      return scratch;
+    });
+  }
+  return { 'config.json': prepared.config, 'model.safetensors': out };
+}
+
+/**
+ * Everything {@link toHuggingFace} checks and decides, up to the bytes of the tensors: the
+ * `config.json`, and the safetensors header with each tensor's conversion pending (so a
+ * writer can stream the file). Reads the weights with `await data()`.
+ * @internal
+ */
+export async function prepareHuggingFaceExport(
+  model: tf.LayersModel,
+  options: ToHuggingFaceOptions = {},
+): Promise<HuggingFaceExport> {
   const dtype = oneOf(OWNER, 'dtype', options.dtype ?? 'F32', ['F32', 'BF16'] as const);
   const opts = describeCausalLM(model);
   if (opts.headBias)
@@ -142,62 +188,64 @@ export async function toHuggingFace(
     tie_word_embeddings: tied,
     torch_dtype: dtype === 'BF16' ? 'bfloat16' : 'float32',
   };
-  const tensors = await exportWeights(model, arch, opts);
+  const tensors = exportWeights(model, arch, opts);
   if (!tied) {
-    const data =
-      untiedMatrix ??
-      transpose2d(
-        (await modelWeight(OWNER, model, 'lm_head/kernel').read().data()) as Float32Array,
-        opts.hiddenSize,
-        opts.vocabSize,
+    if (untiedMatrix) {
+      const matrix = untiedMatrix;
+      tensors.push(
+        sameTensor('lm_head.weight', [opts.vocabSize, opts.hiddenSize], async () => ({
+          data: matrix,
+          transient: false,
+        })),
       );
-    tensors.set('lm_head.weight', { shape: [opts.vocabSize, opts.hiddenSize], data });
+    } else {
+      const kernel = modelWeight(OWNER, model, 'lm_head/kernel');
+      tensors.push(
+        transposedTensor('lm_head.weight', [opts.hiddenSize, opts.vocabSize], () =>
+          valuesOf(kernel),
+        ),
+      );
+    }
   }
-  return {
-    'config.json': new TextEncoder().encode(`${JSON.stringify(fullConfig, null, 2)}\n`),
-    'model.safetensors': writeSafetensors(tensors, { dtype, metadata: { format: 'pt' } }),
-  };
+  const configBytes = new TextEncoder().encode(`${JSON.stringify(fullConfig, null, 2)}\n`);
+  return huggingFaceExport(OWNER, configBytes, dtype, tensors);
 }
 
-async function exportWeights(
+/** The wasm backend's view of a tensor in its heap (tfjs-backend-wasm's `typedArrayFromHeap`). */
+type HeapViewer = { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+
+/**
+ * A weight's elements without a copy where the backend allows: on cpu `data()` is the
+ * weight's own array; on wasm a view of the heap (what `data()` would copy into fresh
+ * memory), valid until the next tfjs operation; elsewhere `await data()`.
+ */
+async function valuesOf(weight: tf.LayerVariable): Promise<WeightValues> {
+  const tensor = weight.read();
+  if (tf.getBackend() === 'wasm') {
+    const backend = tf.backend() as unknown as HeapViewer;
+    const view = backend.typedArrayFromHeap?.(tensor);
+    if (view instanceof Float32Array && view.length === tensor.size)
+      return { data: view, transient: true };
+  }
+  return { data: (await tensor.data()) as Float32Array, transient: false };
+}
+
+function exportWeights(
   model: tf.LayersModel,
   arch: HuggingFaceArchitecture,
   opts: CausalLMOptions,
-): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+): ExportTensor[] {
+  const tensors: ExportTensor[] = [];
   for (const row of arch.weights(opts)) {
+    // Every weight is found now (errors before anything is written), read when written.
     const parts = row.paths.map((path) => modelWeight(OWNER, model, path));
-    const values = await Promise.all(
-      parts.map(async (w) => (await w.read().data()) as Float32Array),
-    );
-    const shapes = parts.map((w) => w.shape as number[]);
+    const shapes = parts.map((w) => [...w.shape] as number[]);
     const shape = shapes[0] as number[];
-    if (row.layout === 'same') tensors.set(row.name, { shape, data: values[0] as Float32Array });
-    else if (row.layout === 'transpose') {
-      const [rows, cols] = shape as [number, number];
-      tensors.set(row.name, {
-        shape: [cols, rows],
-        data: transpose2d(values[0] as Float32Array, rows, cols),
-      });
-    } else tensors.set(row.name, concatLastAxis(shapes, values));
+    const first = parts[0] as tf.LayerVariable;
+    if (row.layout === 'same') tensors.push(sameTensor(row.name, shape, () => valuesOf(first)));
+    else if (row.layout === 'transpose')
+      tensors.push(transposedTensor(row.name, shape as [number, number], () => valuesOf(first)));
+    else tensors.push(concatTensor(row.name, shapes, () => Promise.all(parts.map(valuesOf))));
   }
   return tensors;
-}
-
-/** Concatenates row-major tensors that agree on every axis but the last. */
-function concatLastAxis(
-  shapes: number[][],
-  values: Float32Array[],
-): { shape: number[]; data: Float32Array } {
-  const widths = shapes.map((s) => s[s.length - 1] as number);
-  const total = widths.reduce((a, b) => a + b, 0);
-  const rows = (values[0] as Float32Array).length / (widths[0] as number);
-  const out = new Float32Array(rows * total);
-  let offset = 0;
-  for (const [i, part] of values.entries()) {
-    const w = widths[i] as number;
-    for (let r = 0; r < rows; r++) out.set(part.subarray(r * w, (r + 1) * w), r * total + offset);
-    offset += w;
-  }
-  return { shape: [...(shapes[0] as number[]).slice(0, -1), total], data: out };
 }

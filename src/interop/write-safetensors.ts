@@ -1,6 +1,7 @@
 import { fail } from '../analysis/validation.js';
 import { float32ToBfloat16 } from './half-precision.js';
-import { HOST_IS_LITTLE_ENDIAN, MAX_HEADER_BYTES } from './safetensors-file.js';
+import { HOST_IS_LITTLE_ENDIAN } from './safetensors-file.js';
+import { safetensorsLayout } from './safetensors-layout.js';
 
 const OWNER = 'writeSafetensors';
 
@@ -109,10 +110,6 @@ export function writeSafetensors(
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   // Sort by name like the reference implementation (one dtype per file, so only names count).
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const elementBytes = dtype === 'F32' ? 4 : 2;
-  const parts: string[] = [];
-  if (Object.keys(metadata).length > 0) parts.push(`"__metadata__":${JSON.stringify(metadata)}`);
-  let offset = 0;
   for (const [name, tensor] of entries) {
     if (typeof name !== 'string') fail(OWNER, `tensor names must be strings, got ${show(name)}`);
     if (name === '__metadata__') fail(OWNER, 'the tensor name "__metadata__" is reserved');
@@ -139,42 +136,31 @@ export function writeSafetensors(
         `tensor ${show(name)}: shape ${show(shape)} holds ${elements} elements but data has ${data.length}`,
       );
     }
-    const end = offset + elements * elementBytes;
-    parts.push(
-      `${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${shape.join(',')}],"data_offsets":[${offset},${end}]}`,
-    );
-    offset = end;
   }
-  const json = new TextEncoder().encode(`{${parts.join(',')}}`);
-  const headerLength = Math.ceil(json.length / 8) * 8;
-  if (headerLength > MAX_HEADER_BYTES) {
-    fail(
-      OWNER,
-      `the header would be ${headerLength} bytes, over the ${MAX_HEADER_BYTES}-byte limit of the reference implementation`,
-    );
-  }
-
-  const start = 8 + headerLength;
+  const layout = safetensorsLayout(
+    OWNER,
+    entries.map(([name, { shape, data }]) => ({ name, shape, data })),
+    dtype,
+    metadata,
+    show,
+  );
+  const size = layout.head.length + layout.dataBytes;
   let out: Uint8Array;
   try {
-    out = new Uint8Array(start + offset);
+    out = new Uint8Array(size);
   } catch (error) {
-    const gib = ((start + offset) / 2 ** 30).toFixed(2);
+    const gib = (size / 2 ** 30).toFixed(2);
     fail(
       OWNER,
-      `cannot allocate ${start + offset} bytes (${gib} GiB) for the file (${(error as Error).message}): split the tensors over several files (shards)`,
+      `cannot allocate ${size} bytes (${gib} GiB) for the file (${(error as Error).message}): split the tensors over several files (shards)`,
     );
   }
-  const view = new DataView(out.buffer);
-  view.setUint32(0, headerLength, true); // the high 32 bits stay 0 (headerLength ≤ 1e8)
-  out.set(json, 8);
-  out.fill(0x20, 8 + json.length, start);
+  out.set(layout.head);
   // Header and every tensor size are multiples of the element size: the views are aligned.
-  let position = start;
-  for (const [, { data }] of entries) {
-    if (dtype === 'F32') new Float32Array(out.buffer, position, data.length).set(data);
-    else float32ToBfloat16(data, new Uint16Array(out.buffer, position, data.length));
-    position += data.length * elementBytes;
+  const start = layout.head.length;
+  for (const { entry, elements, begin } of layout.entries) {
+    if (dtype === 'F32') new Float32Array(out.buffer, start + begin, elements).set(entry.data);
+    else float32ToBfloat16(entry.data, new Uint16Array(out.buffer, start + begin, elements));
   }
   return out;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fail } from '../analysis/validation.js';
 import type { Initializer } from '../init/initializer-base.js';
 import { checkWeightSize } from './weight-size.js';
-import { zeroInitActive } from './zero-init.js';
+import { zeroInitActive, zeroInitializer } from './zero-init.js';
 
 /**
  * Base options of every TensorFlow.js layer (`name`, `trainable`, `inputShape`, ...).
@@ -104,7 +104,7 @@ export abstract class BaseLayer extends tf.layers.Layer {
   protected addParam(name: string, shape: number[], initializer: Initializer): LayerWeight {
     const fullName = `${this.weightPrefix}${name}`;
     checkWeightSize(this.getClassName(), fullName, shape);
-    const init = zeroInitActive() ? tf.initializers.zeros() : reseeded(initializer, fullName);
+    const init = zeroInitActive() ? zeroInitializer() : reseeded(initializer, fullName);
     return this.addWeight(fullName, shape, 'float32', init);
   }
 

@@ -5,7 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { verifyTie } from '../../src/diagnostics/verify-tie.js';
 import { fromHuggingFace } from '../../src/interop/from-hugging-face.js';
+import { readSafetensors } from '../../src/interop/read-safetensors.js';
+import type { SafetensorsTensor } from '../../src/interop/safetensors-file.js';
 import { toHuggingFace } from '../../src/interop/to-hugging-face.js';
+import { writeSafetensors } from '../../src/interop/write-safetensors.js';
 
 const root = new URL('../fixtures/hf/', import.meta.url);
 const cases = readdirSync(root).sort();
@@ -87,5 +90,39 @@ describe('fromHuggingFace on checkpoints written by PyTorch', () => {
         );
       }
     }
+  });
+
+  it("reads unaligned bytes, and never lets the model alias the caller's bytes", async () => {
+    for (const name of ['qwen2-f32', 'qwen2-bf16']) {
+      const { files } = load(name);
+      const bytes = files['model.safetensors'] as Uint8Array;
+      // The same file at byte offset 1 of a larger buffer: no f32 view in place is possible.
+      const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+      shifted.set(bytes);
+      const aligned = fromHuggingFace(files);
+      const unaligned = fromHuggingFace({ ...files, 'model.safetensors': shifted });
+      const before = aligned.weights.map((w) => Array.from(w.read().dataSync()));
+      expect(unaligned.weights.map((w) => Array.from(w.read().dataSync()))).toEqual(before);
+      bytes.fill(0x7f); // scribble over the file the model was read from
+      expect(
+        aligned.weights.map((w) => Array.from(w.read().dataSync())),
+        name,
+      ).toEqual(before);
+      aligned.dispose();
+      unaligned.dispose();
+    }
+  });
+
+  it('disposes the half-built model on a bad checkpoint', () => {
+    const { files } = load('llama-f32');
+    const { tensors } = readSafetensors(files['model.safetensors'] as Uint8Array);
+    const norm = tensors.get('model.norm.weight') as SafetensorsTensor;
+    tensors.set('model.norm.weight', { ...norm, shape: [norm.data.length / 2, 2] });
+    const bad = writeSafetensors(new Map(tensors));
+    const before = tf.memory().numTensors;
+    expect(() => fromHuggingFace({ ...files, 'model.safetensors': bad })).toThrow(
+      '[fromHuggingFace] model.norm.weight has shape',
+    );
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
