@@ -361,8 +361,9 @@ interface ToolkitResult {
  * The training toolkit on config B (wasm), one configuration three ways, side by side: a
  * hand-written AdamW loop with global-norm clipping; the `train` helper doing the same (one
  * call per step, so its per-call work counts); DataParallelTrainer on `workers` threads.
- * The three take turns step by step, cycling through every order of the three, so that machine
- * noise and order effects hit them alike; the ratios are of medians over the same stretch of time.
+ * The three take turns in blocks (a lead-in step, then timed steps), cycling through every order
+ * of the three, so that machine drift and order effects hit them alike; the ratios are of
+ * medians over the same stretch of time.
  */
 async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResult> {
   await tf.setBackend('wasm');
@@ -417,8 +418,14 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
   const parallelStep = () => trainer.step(ids, c.batchSize);
 
   const ways = [handStep, helperStep, parallelStep];
-  // Every order of the three ways in turn: a way that always ran first (or right after another
-  // way's allocations) would otherwise carry an order effect into the ratios.
+  // The ways take turns in blocks: each round runs every way for one lead-in step and `BLOCK`
+  // timed steps, in every order of the three across rounds. Blocks, because a user trains one
+  // way at a time: right after another way's step a way pays for the switch (the previous
+  // way's garbage collected on a core the replicas need, caches refilled), which the lead-in
+  // step absorbs alike for all three. Turns and orders, so that the shared machine's drift and
+  // any order effect hit the three alike (one way after the other put 1.10× and 1.81× an hour
+  // apart on the same code).
+  const BLOCK = 3;
   const orders = [
     [0, 1, 2],
     [1, 2, 0],
@@ -429,13 +436,18 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
   ];
   const perSecond: number[][] = [[], [], []];
   const losses: number[][] = [[], [], []];
-  for (let i = 0; i < warmup + steps; i++) {
-    for (const way of orders[i % orders.length] as number[]) {
-      const start = performance.now();
-      const loss = await (ways[way] as () => Promise<number>)();
-      const elapsed = performance.now() - start;
-      (losses[way] as number[]).push(loss);
-      if (i >= warmup) (perSecond[way] as number[]).push((tokensPerStep / elapsed) * 1000);
+  const runStep = async (way: number, timed: boolean) => {
+    const start = performance.now();
+    const loss = await (ways[way] as () => Promise<number>)();
+    const elapsed = performance.now() - start;
+    (losses[way] as number[]).push(loss);
+    if (timed) (perSecond[way] as number[]).push((tokensPerStep / elapsed) * 1000);
+  };
+  for (let i = 0; i < warmup; i++) for (const way of [0, 1, 2]) await runStep(way, false);
+  for (let round = 0; round * BLOCK < steps; round++) {
+    for (const way of orders[round % orders.length] as number[]) {
+      await runStep(way, false);
+      for (let i = 0; i < BLOCK; i++) await runStep(way, true);
     }
   }
   const [hand, helper, parallel] = perSecond as [number[], number[], number[]];
@@ -463,7 +475,7 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
     backend: 'wasm',
     workers: worldSize,
     warmup,
-    steps,
+    steps: hand.length,
     loadAverage: os.loadavg()[0] as number,
     spread: { handWritten: range(hand), trainHelper: range(helper), dataParallel: range(parallel) },
     handWritten: median(hand),
@@ -482,7 +494,7 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
 
 const toolkit =
   toolkitMode !== 'skip' && configNames.includes('B') && backends.includes('wasm')
-    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 6))
+    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 9))
     : undefined;
 
 const machine = {
@@ -543,7 +555,7 @@ const toolkitLines = [
   ...(toolkit
     ? [
         '',
-        `The training toolkit on config B, wasm, the same AdamW (warmup + cosine, weight decay 0.1) with global-norm clipping at 1, three ways (median tok/s of ${toolkit.steps} measured steps after ${toolkit.warmup} warm-up; the three take turns step by step, cycling through every order; 1-minute load average ${toolkit.loadAverage.toFixed(1)} at the end):`,
+        `The training toolkit on config B, wasm, the same AdamW (warmup + cosine, weight decay 0.1) with global-norm clipping at 1, three ways (median tok/s of ${toolkit.steps} timed steps each after ${toolkit.warmup} warm-up; the three take turns in blocks of a lead-in and 3 timed steps, cycling through every order; 1-minute load average ${toolkit.loadAverage.toFixed(1)} at the end):`,
         '',
         '| hand-written loop | `train` helper | overhead | DataParallelTrainer | vs hand-written | max loss difference (helper, data-parallel) |',
         '|---|---|---|---|---|---|',
