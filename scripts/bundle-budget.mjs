@@ -42,7 +42,7 @@ const budgets = [
   {
     entry: 'root + tiedformer/interop',
     files: ['./dist/index.js', './dist/interop.js'],
-    limit: 150 * KB,
+    limit: 160 * KB,
     before: 231_409,
   },
 ];
