@@ -89,14 +89,8 @@ function offsetPair(name: string, value: unknown): [number, number] {
   return [begin, end];
 }
 
-interface Entry {
-  name: string;
-  dtype: SafetensorsDtype;
-  shape: number[];
-  elements: number;
-  begin: number;
-  end: number;
-}
+/** A parsed header entry: a {@link SafetensorsIndexEntry} whose `begin`/`end` are still relative to the data section. */
+type Entry = SafetensorsIndexEntry;
 
 function parseEntry(name: string, info: unknown): Entry {
   if (!isPlainObject(info)) {
