@@ -62,6 +62,38 @@ export abstract class BaseLayer extends tf.layers.Layer {
   private weightPrefix = '';
   private readonly children: BaseLayer[] = [];
 
+  constructor(args?: LayerArgs) {
+    super(args);
+    // A build that throws halfway (a weight over the size limit after others were made) must
+    // not leave variables behind: they would leak, and a retry would add a second set. The
+    // wrapper rolls back what the failed build added, in this layer and its children.
+    const build = this.build.bind(this);
+    this.build = (inputShape: tf.Shape | tf.Shape[]) => {
+      const before = new Set(this.weights);
+      const unbuilt = [this as BaseLayer, ...this.descendants()].filter((layer) => !layer.built);
+      try {
+        build(inputShape);
+      } catch (error) {
+        for (const weight of this.weights) if (!before.has(weight)) weight.dispose();
+        for (const layer of unbuilt) layer.keepOnly(before);
+        throw error;
+      }
+    };
+  }
+
+  /** Every composite child, grandchildren included. */
+  private descendants(): BaseLayer[] {
+    return this.children.flatMap((child) => [child, ...child.descendants()]);
+  }
+
+  /** Forgets the own weights not in `kept` and marks the layer unbuilt (a failed build's rollback). */
+  private keepOnly(kept: Set<LayerWeight>): void {
+    this._trainableWeights = this._trainableWeights.filter((w) => kept.has(w));
+    if (this.trainable)
+      super.nonTrainableWeights = super.nonTrainableWeights.filter((w) => kept.has(w));
+    this.built = false;
+  }
+
   /**
    * The last dimension of a build's input shape (the first input's, for a list).
    * @throws RangeError if it is unknown (`null`) or the shape is empty.
