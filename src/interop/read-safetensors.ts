@@ -1,4 +1,5 @@
 import { fail } from '../analysis/validation.js';
+import { checkSafetensorsShape } from './check-safetensors-shape.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './half-precision.js';
 import {
   DTYPE_BYTES,
@@ -110,15 +111,7 @@ function parseEntry(name: string, info: unknown): Entry {
     );
   }
   const shape = info.shape;
-  if (
-    !Array.isArray(shape) ||
-    !shape.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
-  ) {
-    fail(
-      OWNER,
-      `tensor ${show(name)}: shape must be an array of non-negative integers, got ${show(shape)}`,
-    );
-  }
+  checkSafetensorsShape(OWNER, name, shape, show);
   let elements = 1;
   for (const dim of shape as number[]) elements *= dim;
   if (!Number.isSafeInteger(elements)) {

@@ -1,4 +1,5 @@
 import { fail } from '../analysis/validation.js';
+import { checkSafetensorsShape } from './check-safetensors-shape.js';
 import { MAX_HEADER_BYTES } from './safetensors-file.js';
 
 /** One tensor as the header of a safetensors file describes it. @internal */
@@ -46,15 +47,7 @@ export function safetensorsLayout<T extends SafetensorsLayoutEntry>(
     const { name, shape } = entry;
     if (typeof name !== 'string') fail(owner, `tensor names must be strings, got ${show(name)}`);
     if (name === '__metadata__') fail(owner, 'the tensor name "__metadata__" is reserved');
-    if (
-      !Array.isArray(shape) ||
-      !shape.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
-    ) {
-      fail(
-        owner,
-        `tensor ${show(name)}: shape must be an array of non-negative integers, got ${show(shape)}`,
-      );
-    }
+    checkSafetensorsShape(owner, name, shape, show);
     const elements = shape.reduce((a, b) => a * b, 1);
     const end = offset + elements * elementBytes;
     parts.push(

@@ -1,4 +1,5 @@
 import { fail } from '../analysis/validation.js';
+import { checkSafetensorsShape } from './check-safetensors-shape.js';
 import { float32ToBfloat16 } from './half-precision.js';
 import { HOST_IS_LITTLE_ENDIAN } from './safetensors-file.js';
 import { safetensorsLayout } from './safetensors-layout.js';
@@ -117,15 +118,7 @@ export function writeSafetensors(
       fail(OWNER, `tensor ${show(name)} must be {shape, data}, got ${show(tensor)}`);
     }
     const { shape, data } = tensor;
-    if (
-      !Array.isArray(shape) ||
-      !shape.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
-    ) {
-      fail(
-        OWNER,
-        `tensor ${show(name)}: shape must be an array of non-negative integers, got ${show(shape)}`,
-      );
-    }
+    checkSafetensorsShape(OWNER, name, shape, show);
     if (!(data instanceof Float32Array)) {
       fail(OWNER, `tensor ${show(name)}: data must be a Float32Array, got ${show(data)}`);
     }
