@@ -16,10 +16,15 @@ export type ToReplica =
       kind: 'setup';
       /** worldSize × trainable-parameter float32 slots: each replica's gradient. */
       gradients: SharedArrayBuffer;
-      /** Every weight of the model, flattened: rank 0's initial weights for the others. */
+      /** Every weight of the model, flattened: rank 0's initial weights for the others; then,
+       * each step, every replica's updated variables for the others (at gradient offsets). */
       weights: SharedArrayBuffer;
       /** [arrived, generation]: a reusable barrier. */
       barrier: SharedArrayBuffer;
+      /** 2 × trainable float32 slots: AdamW's m and v of each replica's variables, for checkpoints. */
+      slots: SharedArrayBuffer;
+      /** worldSize float64 slots: each replica's sum of squared averaged gradients (clipping). */
+      norms: SharedArrayBuffer;
       /** Checkpoint bytes to start from (every replica restores it); else rank 0's init. */
       checkpoint?: Uint8Array;
     }

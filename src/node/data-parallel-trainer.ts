@@ -48,11 +48,14 @@ function defaultWorkerScript(): URL {
 /**
  * Data-parallel training on worker threads, for the cores one tfjs process leaves idle (tfjs
  * runs wasm on one thread in Node). Each replica builds the same model and `AdamW`; each
- * step splits the batch's rows evenly, every replica computes its shard's mean-loss gradient,
- * the gradients are averaged through shared memory, and every replica applies the same update
- * (clipping and the schedule included). With equal shards that is the full batch's gradient,
- * so the run matches one process training `trainStep(model, adamw, batch)` up to float
- * rounding (tested to 1e-4), and its checkpoints restore into a single-process model.
+ * step splits the batch's rows evenly and every replica computes its shard's mean-loss
+ * gradient into shared memory. The update is divided, not repeated: the variables are split
+ * between the replicas by size, each averages the gradients of its own variables, clips them
+ * by the global norm (the replicas add their partial sums of squares), applies AdamW to them
+ * and shares their new values, which the others copy in. With equal shards that is the full
+ * batch's gradient, so the run matches one process training `trainStep(model, adamw, batch)`
+ * up to float rounding (tested to 1e-4), and its checkpoints (the optimizer state gathered
+ * from every replica) restore into a single-process model that trains on the same way.
  *
  * Node only. Browsers could do the same with Web Workers: `SharedArrayBuffer` and
  * `Atomics.wait` in workers need a cross-origin-isolated page (COOP/COEP headers); this class
@@ -134,6 +137,8 @@ export class DataParallelTrainer {
         gradients: new SharedArrayBuffer(worldSize * first.trainable * 4),
         weights: new SharedArrayBuffer(first.total * 4),
         barrier: new SharedArrayBuffer(8),
+        slots: new SharedArrayBuffer(2 * first.trainable * 4),
+        norms: new SharedArrayBuffer(worldSize * 8),
         ...(options.checkpoint ? { checkpoint: checkpointToBytes(options.checkpoint) } : {}),
       };
       await trainer.all((worker) => worker.postMessage(setup));
@@ -221,21 +226,22 @@ export class DataParallelTrainer {
   }
 
   /**
-   * A checkpoint of the (identical) replicas, taken from the first: the same format as
-   * `createCheckpoint` in one process, so it restores there or into a new trainer.
+   * A checkpoint of the (identical) replicas, the optimizer state gathered from all of them:
+   * the same format as `createCheckpoint` in one process, so it restores there or into a new
+   * trainer.
    * @param metadata - Extra JSON-able state to store. Default `{}`.
    * @returns The checkpoint.
    */
   checkpoint(metadata: Record<string, unknown> = {}): Promise<Checkpoint> {
+    // Every replica takes part (each holds the optimizer state of its own variables); rank 0
+    // answers with the whole checkpoint.
     return this.serial(async () => {
-      const [worker] = this.workers as [Worker];
-      const reply = await new Promise<FromReplica>((resolve) => {
-        this.waiting[0]?.push(resolve);
-        worker.postMessage({ kind: 'checkpoint', metadata } satisfies ToReplica);
-      });
-      if (reply.kind === 'error')
-        throw new Error(`[DataParallelTrainer] a replica failed: ${reply.message}`);
-      return checkpointFromBytes((reply as Extract<FromReplica, { kind: 'checkpoint' }>).bytes);
+      const replies = await this.all((worker) =>
+        worker.postMessage({ kind: 'checkpoint', metadata } satisfies ToReplica),
+      );
+      return checkpointFromBytes(
+        (replies[0] as Extract<FromReplica, { kind: 'checkpoint' }>).bytes,
+      );
     });
   }
 

@@ -1,8 +1,10 @@
 /**
  * One replica of {@link DataParallelTrainer} (a worker thread): builds the model, computes the
- * gradient of its shard of each batch, averages the gradients of all replicas through shared
- * memory and applies the same AdamW update, so the replicas stay identical without ever
- * sending weights.
+ * gradient of its shard of each batch and shares it through shared memory. The variables are
+ * split between the replicas (balanced by size): each replica averages the gradients of its
+ * own variables only, clips them by the global norm (the replicas add up their partial sums
+ * of squares), applies AdamW to them and shares their new values, which the others copy in.
+ * So the update's work is divided rather than repeated, and the replicas stay identical.
  *
  * @module
  * @internal
@@ -47,9 +49,32 @@ async function main(): Promise<void> {
   await tf.ready();
 
   const model = createCausalLM(init.model);
-  const optimizer = new AdamW(init.optimizer);
+  // Clipping needs the global norm over every replica's variables, so it is done here, not
+  // by the optimizer; the checkpoint still records the options the user gave (below).
+  const { clipNorm, ...unclipped } = init.optimizer;
+  const optimizer = new AdamW(unclipped);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const trainable = variables.reduce((n, v) => n + v.size, 0);
+  const offsets: number[] = [];
+  variables.reduce((offset, v) => {
+    offsets.push(offset);
+    return offset + v.size;
+  }, 0);
+  // Each variable's owner: largest first, to the replica with the fewest values so far (ties
+  // to the lower rank). The same on every replica: they build the same model.
+  const owner = new Array<number>(variables.length);
+  const load = new Array<number>(init.worldSize).fill(0);
+  [...variables.keys()]
+    .sort(
+      (a, b) => (variables[b] as tf.Variable).size - (variables[a] as tf.Variable).size || a - b,
+    )
+    .forEach((i) => {
+      const rank = load.indexOf(Math.min(...load));
+      owner[i] = rank;
+      load[rank] = (load[rank] as number) + (variables[i] as tf.Variable).size;
+    });
+  const own = [...variables.keys()].filter((i) => owner[i] === init.rank);
+  const others = [...variables.keys()].filter((i) => owner[i] !== init.rank);
   const total = model.weights.reduce(
     (n, w) => n + w.shape.reduce((a, b) => (a as number) * (b as number), 1)!,
     0,
@@ -57,17 +82,22 @@ async function main(): Promise<void> {
   let all: Float32Array;
   let mine: Float32Array;
   let sync: Int32Array;
+  let shared: Float32Array; // updated variables, at gradient offsets
+  let slots: Float32Array; // [m of every variable, v of every variable]
+  let norms: Float64Array;
 
   async function setup(message: Extract<ToReplica, { kind: 'setup' }>) {
     all = new Float32Array(message.gradients);
     mine = all.subarray(init.rank * trainable, (init.rank + 1) * trainable);
     sync = new Int32Array(message.barrier);
+    shared = new Float32Array(message.weights);
+    slots = new Float32Array(message.slots);
+    norms = new Float64Array(message.norms);
     if (message.checkpoint) {
       await restoreCheckpoint(model, optimizer, checkpointFromBytes(message.checkpoint));
       return;
     }
     // Without a seed every replica would start elsewhere: all take rank 0's initial weights.
-    const shared = new Float32Array(message.weights);
     if (init.rank === 0) {
       let offset = 0;
       for (const w of model.getWeights()) {
@@ -95,19 +125,17 @@ async function main(): Promise<void> {
     const tokens = tf.tensor2d(message.tokens, [message.rows, length], 'int32');
     const { loss, grads } = lossAndGradients(model, tokens);
     tokens.dispose();
-    let offset = 0;
-    for (const v of variables) {
-      mine.set(await (grads[v.name] as tf.Tensor).data(), offset);
-      offset += v.size;
-    }
+    for (const [i, v] of variables.entries())
+      mine.set(await (grads[v.name] as tf.Tensor).data(), offsets[i] as number);
     tf.dispose(Object.values(grads));
     waitForAll(sync, init.worldSize);
-    // Equal shards, mean loss per shard: the mean of the replicas' gradients is the full batch's.
+    // Equal shards, mean loss per shard: the mean of the replicas' gradients is the full
+    // batch's. Each replica averages its own variables' (summed on the backend: a JS loop over
+    // the shared buffer took ~70 ms a step for config B).
     const averaged: tf.NamedTensorMap = {};
-    offset = 0;
-    for (const v of variables) {
-      const start = offset;
-      // Summed on the backend: a JS loop over the shared buffer took ~70 ms a step for config B.
+    for (const i of own) {
+      const v = variables[i] as tf.Variable;
+      const start = offsets[i] as number;
       averaged[v.name] = tf.tidy(() => {
         const parts = Array.from({ length: init.worldSize }, (_, r) => {
           const from = r * trainable + start;
@@ -115,15 +143,96 @@ async function main(): Promise<void> {
         });
         return tf.mul(tf.addN(parts), 1 / init.worldSize);
       });
-      offset += v.size;
     }
-    // Nobody overwrites a slot until every replica has read them all.
-    waitForAll(sync, init.worldSize);
+    if (clipNorm !== undefined) {
+      // clipByGlobalNorm over all replicas' variables: the partial sums of squares, added in
+      // rank order, so every replica gets the same norm.
+      const partial = tf.tidy(() =>
+        own.length === 0
+          ? tf.scalar(0)
+          : tf.addN(
+              own.map((i) =>
+                tf.sum(tf.square(averaged[(variables[i] as tf.Variable).name] as tf.Tensor)),
+              ),
+            ),
+      );
+      norms[init.rank] = (await partial.data())[0] as number;
+      partial.dispose();
+      waitForAll(sync, init.worldSize);
+      let squares = 0;
+      for (let r = 0; r < init.worldSize; r++) squares += norms[r] as number;
+      const scale = Math.min(1, clipNorm / (Math.sqrt(squares) + 1e-6));
+      for (const [name, g] of Object.entries(averaged)) {
+        averaged[name] = tf.mul(g, scale);
+        g.dispose();
+      }
+    }
+    // Every replica updates the same step count, its own variables only.
     optimizer.applyGradients(averaged);
     tf.dispose(Object.values(averaged));
+    for (const i of own)
+      shared.set(await (variables[i] as tf.Variable).data(), offsets[i] as number);
+    waitForAll(sync, init.worldSize);
+    for (const i of others) {
+      const v = variables[i] as tf.Variable;
+      const start = offsets[i] as number;
+      tf.tidy(() => v.assign(tf.tensor(shared.subarray(start, start + v.size), v.shape)));
+    }
+    // Nobody overwrites the shared values until every replica has read them: the next write
+    // comes after the next step's first barrier, which no replica passes before reading.
     const value = (await loss.data())[0] as number;
     loss.dispose();
     return value;
+  }
+
+  /**
+   * A checkpoint with the whole optimizer state: every replica shares its variables' slots,
+   * rank 0 takes them all and records the options the user gave (clipping included).
+   */
+  async function checkpoint(metadata: Record<string, unknown>): Promise<Uint8Array | undefined> {
+    const state = await optimizer.getWeights();
+    const byName = new Map(state.map((s) => [s.name, s.tensor]));
+    for (const i of own) {
+      const v = variables[i] as tf.Variable;
+      const m = byName.get(`${v.name}/m`);
+      const s2 = byName.get(`${v.name}/v`);
+      // Before the first step there are no slots: zeros, as AdamW starts them.
+      slots.fill(0, offsets[i] as number, (offsets[i] as number) + v.size);
+      slots.fill(
+        0,
+        trainable + (offsets[i] as number),
+        trainable + (offsets[i] as number) + v.size,
+      );
+      if (m) slots.set(await m.data(), offsets[i] as number);
+      if (s2) slots.set(await s2.data(), trainable + (offsets[i] as number));
+    }
+    const iter = byName.get('iter');
+    const steps = iter ? ((await iter.data())[0] as number) : 0;
+    iter?.dispose();
+    waitForAll(sync, init.worldSize);
+    let bytes: Uint8Array | undefined;
+    if (init.rank === 0) {
+      const full = new AdamW(init.optimizer);
+      const at = (from: number, v: tf.Variable) =>
+        tf.tensor(slots.slice(from, from + v.size), v.shape);
+      const m = variables.map((v, i) => ({
+        name: `${v.name}/m`,
+        tensor: at(offsets[i] as number, v),
+      }));
+      const v2 = variables.map((v, i) => ({
+        name: `${v.name}/v`,
+        tensor: at(trainable + (offsets[i] as number), v),
+      }));
+      const iterTensor = tf.scalar(steps, 'int32');
+      const iterSlot = { name: 'iter', tensor: iterTensor };
+      await full.setWeights(steps === 0 ? [iterSlot] : [iterSlot, ...m, ...v2]);
+      bytes = checkpointToBytes(await createCheckpoint(model, full, metadata));
+      full.dispose();
+      tf.dispose([iterTensor, ...m.map((x) => x.tensor), ...v2.map((x) => x.tensor)]);
+    }
+    // Nobody writes the slots again before rank 0 has read them.
+    waitForAll(sync, init.worldSize);
+    return bytes;
   }
 
   port.on('message', async (message: ToReplica) => {
@@ -134,7 +243,7 @@ async function main(): Promise<void> {
       } else if (message.kind === 'step') {
         reply({ kind: 'step', loss: await step(message) });
       } else {
-        const bytes = checkpointToBytes(await createCheckpoint(model, optimizer, message.metadata));
+        const bytes = (await checkpoint(message.metadata)) ?? new Uint8Array(0);
         reply({ kind: 'checkpoint', bytes }, [bytes.buffer as ArrayBuffer]);
       }
     } catch (error) {
