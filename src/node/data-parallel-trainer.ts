@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { fail, positiveInteger } from '../analysis/validation.js';
 import type { CausalLMOptions } from '../models/causal-lm-options.js';
 import type { AdamWOptions } from '../training/adamw.js';
+import { checkTokenRows } from '../training/check-token-rows.js';
 import type { Checkpoint } from '../training/checkpoint.js';
 import { checkpointFromBytes, checkpointToBytes } from '../training/checkpoint-bytes.js';
 import type { FromReplica, ToReplica } from './data-parallel-protocol.js';
@@ -189,17 +190,8 @@ export class DataParallelTrainer {
       flat = tokens;
       if (flat.length % count !== 0) fail(owner, `${flat.length} ids do not form ${count} rows`);
     } else {
-      if (!Array.isArray(tokens) || tokens.length === 0)
-        fail(owner, 'tokens must hold at least one row');
+      checkTokenRows(owner, tokens);
       count = tokens.length;
-      const length = tokens[0]?.length ?? 0;
-      tokens.forEach((row, i) => {
-        if (!Array.isArray(row) || row.length !== length)
-          fail(
-            owner,
-            `all rows must have length ${length}; row ${i} has ${Array.isArray(row) ? row.length : 'none'}`,
-          );
-      });
       flat = Int32Array.from(tokens.flat());
     }
     const length = flat.length / count;

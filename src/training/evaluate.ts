@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, positiveInteger } from '../analysis/validation.js';
 import { sparseSoftmaxCrossEntropy } from '../backend/sparse-cross-entropy.js';
+import { checkTokenRows } from './check-token-rows.js';
 
 /**
  * What {@link evaluate} measured.
@@ -55,16 +56,7 @@ export async function evaluate(
       );
     ids = tokens;
   } else {
-    if (!Array.isArray(tokens) || tokens.length === 0)
-      fail(owner, 'tokens must hold at least one row');
-    const length = tokens[0]?.length ?? 0;
-    tokens.forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== length)
-        fail(
-          owner,
-          `all rows must have length ${length}; row ${i} has ${Array.isArray(row) ? row.length : 'none'}`,
-        );
-    });
+    const length = checkTokenRows(owner, tokens);
     ids = tf.tensor2d(tokens, [tokens.length, length], 'int32');
   }
   const [rows, length] = ids.shape as [number, number];
