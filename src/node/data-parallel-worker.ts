@@ -54,12 +54,13 @@ async function main(): Promise<void> {
   const { clipNorm, ...unclipped } = init.optimizer;
   const optimizer = new AdamW(unclipped);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const trainable = variables.reduce((n, v) => n + v.size, 0);
+  // Each variable's place in a flattened gradient (and in the shared values and slots).
   const offsets: number[] = [];
-  variables.reduce((offset, v) => {
-    offsets.push(offset);
-    return offset + v.size;
-  }, 0);
+  let trainable = 0;
+  for (const v of variables) {
+    offsets.push(trainable);
+    trainable += v.size;
+  }
   // Each variable's owner: largest first, to the replica with the fewest values so far (ties
   // to the lower rank). The same on every replica: they build the same model.
   const owner = new Array<number>(variables.length);
@@ -194,17 +195,13 @@ async function main(): Promise<void> {
     const byName = new Map(state.map((s) => [s.name, s.tensor]));
     for (const i of own) {
       const v = variables[i] as tf.Variable;
-      const m = byName.get(`${v.name}/m`);
-      const s2 = byName.get(`${v.name}/v`);
-      // Before the first step there are no slots: zeros, as AdamW starts them.
-      slots.fill(0, offsets[i] as number, (offsets[i] as number) + v.size);
-      slots.fill(
-        0,
-        trainable + (offsets[i] as number),
-        trainable + (offsets[i] as number) + v.size,
-      );
-      if (m) slots.set(await m.data(), offsets[i] as number);
-      if (s2) slots.set(await s2.data(), trainable + (offsets[i] as number));
+      const moments = [byName.get(`${v.name}/m`), byName.get(`${v.name}/v`)];
+      for (const [k, slot] of moments.entries()) {
+        const at = k * trainable + (offsets[i] as number); // m, then v
+        // Before the first step there are no slots: zeros, as AdamW starts them.
+        if (slot) slots.set(await slot.data(), at);
+        else slots.fill(0, at, at + v.size);
+      }
     }
     const iter = byName.get('iter');
     const steps = iter ? ((await iter.data())[0] as number) : 0;
