@@ -20,19 +20,20 @@ function lstatExists(path: string): boolean {
   }
 }
 
+const tinyLlama: CausalLMOptions = {
+  vocabSize: 30,
+  hiddenSize: 8,
+  numLayers: 1,
+  numHeads: 2,
+  intermediateSize: 12,
+  activation: 'swiglu',
+  head: 'tied',
+};
+
 describe('saveHuggingFace / loadHuggingFace', () => {
   it('writes config.json + model.safetensors and loads the same tied model back', async () => {
     const directory = join(mkdtempSync(join(tmpdir(), 'tiedformer-hf-')), 'nested');
-    const model = createCausalLM({
-      vocabSize: 30,
-      hiddenSize: 8,
-      numLayers: 1,
-      numHeads: 2,
-      intermediateSize: 12,
-      activation: 'swiglu',
-      head: 'tied',
-      seed: 2,
-    });
+    const model = createCausalLM({ ...tinyLlama, seed: 2 });
     const paths = await saveHuggingFace(model, directory);
     expect(paths.map((p) => p.slice(directory.length + 1)).sort()).toEqual([
       'config.json',
@@ -50,15 +51,7 @@ describe('saveHuggingFace / loadHuggingFace', () => {
   });
 
   it('fails at once under /proc instead of hanging', async () => {
-    const model = createCausalLM({
-      vocabSize: 30,
-      hiddenSize: 8,
-      numLayers: 1,
-      numHeads: 2,
-      intermediateSize: 12,
-      activation: 'swiglu',
-      head: 'tied',
-    });
+    const model = createCausalLM(tinyLlama);
     await expect(saveHuggingFace(model, '/proc/tiedformer/hf')).rejects.toThrow(
       '[saveHuggingFace] cannot create directory /proc/tiedformer',
     );
