@@ -2,6 +2,7 @@ import { ANALYSIS_ACTIVATIONS, type AnalysisActivation } from './activation-mome
 import { CAUSAL_LM_OPTION_NAMES } from './causal-lm-option-names.js';
 import type { HeadKind } from './initial-loss.js';
 import { recommendedTiedStd } from './recommended-tied-std.js';
+import { resolveAttentionHeads } from './resolve-attention-heads.js';
 import type { ShuffleSpec } from './shuffle-permutation.js';
 import {
   boolean,
@@ -137,26 +138,7 @@ export function resolveCausalLMAnalysisOptions(
   const hiddenSize = positiveInteger(owner, 'hiddenSize', raw.hiddenSize);
   if (hiddenSize < 2) fail(owner, `hiddenSize must be ≥ 2, got ${hiddenSize}`);
   const numLayers = positiveInteger(owner, 'numLayers', raw.numLayers);
-  const numHeads = positiveInteger(owner, 'numHeads', raw.numHeads);
-  const numKeyValueHeads = positiveInteger(
-    owner,
-    'numKeyValueHeads',
-    raw.numKeyValueHeads ?? numHeads,
-  );
-  if (numHeads % numKeyValueHeads !== 0)
-    fail(
-      owner,
-      `numHeads (${numHeads}) must be divisible by numKeyValueHeads (${numKeyValueHeads})`,
-    );
-  let headDim: number;
-  if (raw.headDim === undefined) {
-    if (hiddenSize % numHeads !== 0)
-      fail(
-        owner,
-        `hiddenSize (${hiddenSize}) must be divisible by numHeads (${numHeads}), or give headDim`,
-      );
-    headDim = hiddenSize / numHeads;
-  } else headDim = positiveInteger(owner, 'headDim', raw.headDim);
+  const { numHeads, numKeyValueHeads, headDim } = resolveAttentionHeads(owner, hiddenSize, raw);
   const intermediateSize = positiveInteger(owner, 'intermediateSize', raw.intermediateSize);
   const activation = oneOf(owner, 'activation', raw.activation ?? 'gelu', ANALYSIS_ACTIVATIONS);
   const head = oneOf(owner, 'head', raw.head, ['tied', 'untied', 'ortho', 'shuffled'] as const);

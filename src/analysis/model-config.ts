@@ -1,3 +1,4 @@
+import { resolveAttentionHeads } from './resolve-attention-heads.js';
 import {
   boolean,
   fail,
@@ -145,25 +146,7 @@ export function resolveModelConfig(
   const vocabSize = positiveInteger(owner, 'vocabSize', raw.vocabSize);
   const hiddenSize = positiveInteger(owner, 'hiddenSize', raw.hiddenSize);
   const numLayers = positiveInteger(owner, 'numLayers', raw.numLayers);
-  const numHeads = positiveInteger(owner, 'numHeads', raw.numHeads);
-  const numKeyValueHeads = positiveInteger(
-    owner,
-    'numKeyValueHeads',
-    raw.numKeyValueHeads ?? numHeads,
-  );
-  if (numHeads % numKeyValueHeads !== 0) {
-    fail(
-      owner,
-      `numHeads (${numHeads}) must be divisible by numKeyValueHeads (${numKeyValueHeads})`,
-    );
-  }
-  if (raw.headDim === undefined && hiddenSize % numHeads !== 0) {
-    fail(
-      owner,
-      `hiddenSize (${hiddenSize}) must be divisible by numHeads (${numHeads}), or give headDim`,
-    );
-  }
-  const headDim = positiveInteger(owner, 'headDim', raw.headDim ?? hiddenSize / numHeads);
+  const { numHeads, numKeyValueHeads, headDim } = resolveAttentionHeads(owner, hiddenSize, raw);
   const intermediateSize = positiveInteger(owner, 'intermediateSize', raw.intermediateSize);
   const positionEmbedding = oneOf(owner, 'positionEmbedding', raw.positionEmbedding ?? 'none', [
     'learned',
