@@ -1,6 +1,6 @@
+import { transpose2d } from '../backend/transpose-2d.js';
 import { float32ToBfloat16 } from './half-precision.js';
 import { type SafetensorsLayout, safetensorsLayout } from './safetensors-layout.js';
-import { transpose2d } from './transpose-2d.js';
 
 /** A tensor's elements in hand, ready to be encoded. @internal */
 export interface ExportSource {

@@ -1,6 +1,6 @@
+import { transpose2d } from '../backend/transpose-2d.js';
 import { decodeSafetensor, type SafetensorsIndexEntry } from './read-safetensors.js';
 import type { SafetensorsDtype } from './safetensors-file.js';
-import { transpose2d } from './transpose-2d.js';
 
 /**
  * One tensor of a checkpoint on its way into a model, in whatever form its reader holds it;

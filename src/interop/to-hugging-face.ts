@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, oneOf } from '../analysis/validation.js';
+import { transpose2d } from '../backend/transpose-2d.js';
 import type { CausalLMOptions } from '../models/causal-lm-options.js';
 import { describeCausalLM } from './describe-causal-lm.js';
 import type { HuggingFaceArchitecture, HuggingFaceConfig } from './hugging-face-architecture.js';
@@ -16,7 +17,6 @@ import {
   type WeightValues,
 } from './hugging-face-export.js';
 import { modelWeight } from './model-weight.js';
-import { transpose2d } from './transpose-2d.js';
 
 const OWNER = 'toHuggingFace';
 

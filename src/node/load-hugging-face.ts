@@ -2,6 +2,7 @@ import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { fail } from '../analysis/validation.js';
+import { transpose2d } from '../backend/transpose-2d.js';
 import {
   buildFromHuggingFace,
   checkShard,
@@ -22,7 +23,6 @@ import {
   type SafetensorsIndexEntry,
   safetensorsHeaderLength,
 } from '../interop/read-safetensors.js';
-import { transpose2d } from '../interop/transpose-2d.js';
 
 const OWNER = 'loadHuggingFace';
 /** Largest single `read` call (Node refuses more than 2 GiB at once). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { transpose2d } from '../../src/interop/transpose-2d.js';
+import { transpose2d } from '../../src/backend/transpose-2d.js';
 
 /** The definition, element by element: out[c][r] = in[r][c]. */
 function naive(data: Float32Array, rows: number, cols: number): Float32Array {
