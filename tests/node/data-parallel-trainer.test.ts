@@ -111,6 +111,44 @@ describe('DataParallelTrainer', () => {
     );
   });
 
+  it('averages three replicas and clips by their common norm as one process does', async () => {
+    // Six rows over three replicas: each averages three gradients for the variables it owns
+    // and the clipping norm adds three partial sums.
+    const clipped = { ...optimizer, clipNorm: 0.25 };
+    const six = batches.map((rows, s) => [...rows, ...batches[(s + 1) % 4]!.slice(0, 2)]);
+    const m = createCausalLM(model);
+    // The same clipping by trainStep, which reports the norm it clipped.
+    const o = new AdamW({ ...clipped, clipNorm: undefined });
+    const reference: number[] = [];
+    const norms: number[] = [];
+    for (const rows of six) {
+      const tokens = tf.tensor2d(rows, undefined, 'int32');
+      const { loss, gradientNorm } = trainStep(m, o, tokens, { clipNorm: clipped.clipNorm });
+      reference.push((await loss.data())[0] as number);
+      norms.push((await (gradientNorm as tf.Scalar).data())[0] as number);
+      tf.dispose([tokens, loss, gradientNorm as tf.Scalar]);
+    }
+    // The clipping is active in every step, so a wrong norm would change the updates.
+    expect(Math.min(...norms)).toBeGreaterThan(2 * clipped.clipNorm);
+    const trainer = await DataParallelTrainer.start({
+      model,
+      optimizer: clipped,
+      workers: 3,
+      backend,
+    });
+    try {
+      const losses: number[] = [];
+      for (const rows of six) losses.push(await trainer.step(rows));
+      const worst = Math.max(...losses.map((l, i) => Math.abs(l - (reference[i] as number))));
+      expect(worst).toBeLessThan(1e-4);
+      expect((losses[0] as number) - (losses[2] as number)).toBeGreaterThan(0.05);
+    } finally {
+      await trainer.close();
+      m.dispose();
+      o.dispose();
+    }
+  });
+
   it('without a seed every replica starts from rank 0 weights (a resumed trainer sees the same loss)', async () => {
     const { seed: _, ...unseeded } = model;
     const trainer = await DataParallelTrainer.start({
