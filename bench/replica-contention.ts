@@ -2,14 +2,19 @@
  * `npm run bench:replicas`: what caps `DataParallelTrainer` on this machine (config B, wasm), in
  * two measurements the toolkit table of `npm run bench` cannot separate:
  *
- * 1. the forward and backward pass of one replica's shard (4 rows of config B) in one worker
- *    thread alone, then in two worker threads side by side (independent models, no exchange):
- *    how much two busy cores slow each other down;
+ * 1. the forward and backward pass in worker threads: the whole batch (8 rows, what one process
+ *    computes) in one worker alone, one replica's shard (4 rows) in one worker alone, and two
+ *    shards in two workers side by side (independent models, no exchange). The last two give
+ *    how much two busy cores slow each other down; the first and the last the *ceiling* of a
+ *    two-replica speed-up on this machine before any exchange: one process's pass (and its
+ *    update of the whole model) against the slower of two simultaneous shard passes (and half
+ *    the update, as each replica does);
  *  2. in one process, the per-step work a replica does besides its gradient: copying the
- *    gradient out of the backend, averaging two gradients on the backend, and the AdamW update
- *    with clipping of the whole model (every replica applies it).
+ *    gradient out of the backend, averaging two gradients in plain JS on a shared buffer (as
+ *    the replica does, here for the whole model), and the AdamW update with clipping of the
+ *    whole model (each replica applies it to about half).
  *
- *   npm run bench:replicas [-- --steps 4]
+ *   npm run bench:replicas [-- --steps 4 --rounds 3]
  *
  * Prints medians and min–max; writes nothing (the figures are quoted in docs/training.md).
  */
@@ -21,15 +26,24 @@ import { AdamW, clipByGlobalNorm, createCausalLM, lossAndGradients } from 'tiedf
 import { CONFIGS, modelOptions } from './configs.js';
 
 const c = CONFIGS.B;
-const rows = c.batchSize / 2; // one replica's shard with 2 workers
+const shard = c.batchSize / 2; // one replica's shard with 2 workers
 const args = process.argv.slice(2);
-const steps = Number(args[args.indexOf('--steps') + 1] ?? 4) || 4;
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(args[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive integer, got ${args[at + 1]}`);
+  return value;
+};
+const steps = option('steps', 4);
+const rounds = option('rounds', 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const ms = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return `${(s[Math.floor(s.length / 2)] as number).toFixed(0)} ms (${(s[0] as number).toFixed(0)}–${(s[s.length - 1] as number).toFixed(0)})`;
 };
 
-async function setup() {
+async function setup(rows: number) {
   await tf.setBackend('wasm');
   await tf.ready();
   const model = createCausalLM(modelOptions(c, 'tied'));
@@ -37,8 +51,8 @@ async function setup() {
   return { model, tokens };
 }
 
-async function gradientTimes(count: number, warmup = 2): Promise<number[]> {
-  const { model, tokens } = await setup();
+async function gradientTimes(rows: number, count: number, warmup = 2): Promise<number[]> {
+  const { model, tokens } = await setup(rows);
   const times: number[] = [];
   for (let i = 0; i < warmup + count; i++) {
     const start = performance.now();
@@ -51,16 +65,17 @@ async function gradientTimes(count: number, warmup = 2): Promise<number[]> {
 }
 
 if (!isMainThread) {
-  parentPort?.postMessage(await gradientTimes(workerData as number));
+  const { rows, count } = workerData as { rows: number; count: number };
+  parentPort?.postMessage(await gradientTimes(rows, count));
 } else {
-  const inWorkers = (n: number) =>
+  const inWorkers = (n: number, rows: number) =>
     Promise.all(
       Array.from(
         { length: n },
         () =>
           new Promise<number[]>((resolve, reject) => {
             const worker = new Worker(new URL('./replica-contention-worker.mjs', import.meta.url), {
-              workerData: steps,
+              workerData: { rows, count: steps },
             });
             worker.once('message', (times: number[]) => {
               resolve(times);
@@ -70,16 +85,23 @@ if (!isMainThread) {
           }),
       ),
     );
-  console.log(`config B, ${rows} rows per replica, wasm, ${os.cpus().length} cores`);
-  for (let round = 0; round < 2; round++) {
-    const [alone] = (await inWorkers(1)) as [number[]];
-    const pair = await inWorkers(2);
+  console.log(`config B, ${shard} rows per replica, wasm, ${os.cpus().length} cores`);
+  const ceilings: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const [whole] = (await inWorkers(1, c.batchSize)) as [number[]];
+    const [alone] = (await inWorkers(1, shard)) as [number[]];
+    const pair = await inWorkers(2, shard);
+    const slower = Math.max(...pair.map(median));
+    ceilings.push(median(whole) / slower);
     console.log(
-      `forward + backward: one worker alone ${ms(alone)}; two side by side ${pair.map(ms).join(' and ')}`,
+      `forward + backward: ${c.batchSize} rows alone ${ms(whole)}; ${shard} rows alone ${ms(alone)}; two of ${shard} side by side ${pair.map(ms).join(' and ')}; ceiling ${(median(whole) / slower).toFixed(2)}× (before any exchange or update)`,
     );
   }
+  console.log(
+    `ceiling of the two-replica speed-up (the ${c.batchSize}-row pass over the slower of two simultaneous ${shard}-row passes), median of ${rounds} rounds: ${median(ceilings).toFixed(2)}×`,
+  );
 
-  const { model, tokens } = await setup();
+  const { model, tokens } = await setup(shard);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const total = variables.reduce((n, v) => n + v.size, 0);
   const optimizer = new AdamW({ learningRate: 1e-3, weightDecay: 0.1 });
@@ -98,23 +120,21 @@ if (!isMainThread) {
     }
     const copied = performance.now() - t;
     t = performance.now();
+    // As the replica does for its own variables: add the other gradient in place, halve,
+    // and add up the squares, in plain JS on the shared buffer (here for every variable).
+    let squares = 0;
+    for (let j = 0; j < total; j++) {
+      const mean = Math.fround(((shared[j] as number) + (shared[total + j] as number)) * 0.5);
+      shared[j] = mean;
+      squares += mean * mean;
+    }
     const averaged: tf.NamedTensorMap = {};
     offset = 0;
     for (const v of variables) {
-      const from = offset;
-      averaged[v.name] = tf.tidy(() =>
-        tf.mul(
-          tf.addN(
-            [0, 1].map((r) =>
-              tf.tensor(shared.subarray(r * total + from, r * total + from + v.size), v.shape),
-            ),
-          ),
-          0.5,
-        ),
-      );
+      averaged[v.name] = tf.tensor(shared.subarray(offset, offset + v.size), v.shape);
       offset += v.size;
     }
-    await (averaged[(variables[0] as tf.Variable).name] as tf.Tensor).data();
+    if (!Number.isFinite(squares)) throw new Error('non-finite gradient');
     const averagedMs = performance.now() - t;
     t = performance.now();
     const clipped = clipByGlobalNorm(averaged, 1);
@@ -135,6 +155,6 @@ if (!isMainThread) {
     }
   }
   console.log(
-    `per step besides the gradient (one process, ${total} parameters): copy out ${ms(copy)}, average ${ms(average)}, clip + AdamW ${ms(update)}`,
+    `per step besides the gradient (one process, the whole model's ${total} parameters; a replica does about half of the last two): copy out ${ms(copy)}, average ${ms(average)}, clip + AdamW ${ms(update)}`,
   );
 }

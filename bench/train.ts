@@ -18,7 +18,9 @@
  * When config B and wasm are in the run, a toolkit section measures, side by side on config B
  * (wasm): a hand-written AdamW loop with global-norm clipping, the `train` helper doing the same
  * (target: ≤ 5 % slower), and `DataParallelTrainer` on 2 workers doing the same (target:
- * ≥ 1.6× the hand-written loop's tokens/s), checking that all three train alike.
+ * ≥ 1.6× the hand-written loop's tokens/s), checking that all three train alike. Its default is
+ * 18 timed steps a way: six rounds of three, one per order of the three ways; the ratios are
+ * given both from the pooled medians and paired by round (the median of each round's ratio).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -353,6 +355,16 @@ interface ToolkitResult {
   dataParallel: number;
   trainOverhead: number;
   parallelSpeedup: number;
+  /**
+   * Per round, the ratio of the two ways' block medians (blocks run within ~30 s of each
+   * other): the median over rounds, and each round's. Paired this way, a drift of the
+   * machine's speed over minutes cancels out instead of landing on one way's steps.
+   */
+  paired: {
+    trainOverhead: number;
+    parallelSpeedup: number;
+    rounds: { trainOverhead: number; parallelSpeedup: number }[];
+  };
   maxTrainLossDifference: number;
   maxParallelLossDifference: number;
 }
@@ -436,6 +448,8 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
   ];
   const perSecond: number[][] = [[], [], []];
   const losses: number[][] = [[], [], []];
+  // Each round's block median per way: [round][way].
+  const blocks: number[][] = [];
   const runStep = async (way: number, timed: boolean) => {
     const start = performance.now();
     const loss = await (ways[way] as () => Promise<number>)();
@@ -445,11 +459,18 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
   };
   for (let i = 0; i < warmup; i++) for (const way of [0, 1, 2]) await runStep(way, false);
   for (let round = 0; round * BLOCK < steps; round++) {
+    const medians = [0, 0, 0];
     for (const way of orders[round % orders.length] as number[]) {
       await runStep(way, false);
       for (let i = 0; i < BLOCK; i++) await runStep(way, true);
+      medians[way] = median((perSecond[way] as number[]).slice(-BLOCK));
     }
+    blocks.push(medians);
   }
+  const rounds = blocks.map(([h, t, p]) => ({
+    trainOverhead: (h as number) / (t as number) - 1,
+    parallelSpeedup: (p as number) / (h as number),
+  }));
   const [hand, helper, parallel] = perSecond as [number[], number[], number[]];
   const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
   const [handLosses, helperLosses, parallelLosses] = losses as [number[], number[], number[]];
@@ -483,18 +504,23 @@ async function toolkitBench(warmup: number, steps: number): Promise<ToolkitResul
     dataParallel: median(parallel),
     trainOverhead: median(hand) / median(helper) - 1,
     parallelSpeedup: median(parallel) / median(hand),
+    paired: {
+      trainOverhead: median(rounds.map((r) => r.trainOverhead)),
+      parallelSpeedup: median(rounds.map((r) => r.parallelSpeedup)),
+      rounds,
+    },
     maxTrainLossDifference,
     maxParallelLossDifference,
   };
   console.log(
-    `done: toolkit on config B, wasm: hand-written ${result.handWritten.toFixed(0)} tok/s, train helper ${result.trainHelper.toFixed(0)} tok/s (${(100 * result.trainOverhead).toFixed(1)} % overhead), DataParallelTrainer ${worldSize} workers ${result.dataParallel.toFixed(0)} tok/s (${result.parallelSpeedup.toFixed(2)}×)`,
+    `done: toolkit on config B, wasm: hand-written ${result.handWritten.toFixed(0)} tok/s, train helper ${result.trainHelper.toFixed(0)} tok/s (${(100 * result.trainOverhead).toFixed(1)} % overhead), DataParallelTrainer ${worldSize} workers ${result.dataParallel.toFixed(0)} tok/s (${result.parallelSpeedup.toFixed(2)}×); paired by round: ${(100 * result.paired.trainOverhead).toFixed(1)} %, ${result.paired.parallelSpeedup.toFixed(2)}×`,
   );
   return result;
 }
 
 const toolkit =
   toolkitMode !== 'skip' && configNames.includes('B') && backends.includes('wasm')
-    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 9))
+    ? await toolkitBench(Number(warmupOption ?? 2), Number(stepsOption ?? 18))
     : undefined;
 
 const machine = {
@@ -561,6 +587,8 @@ const toolkitLines = [
         '|---|---|---|---|---|---|',
         `| ${fmt(toolkit.handWritten)} | ${fmt(toolkit.trainHelper)} | ${(100 * toolkit.trainOverhead).toFixed(1)} % | ${fmt(toolkit.dataParallel)} (${toolkit.workers} workers) | ${toolkit.parallelSpeedup.toFixed(2)}× | ${toolkit.maxTrainLossDifference.toExponential(1)}, ${toolkit.maxParallelLossDifference.toExponential(1)} |`,
         `| ${spread(toolkit.spread.handWritten)} | ${spread(toolkit.spread.trainHelper)} | | ${spread(toolkit.spread.dataParallel)} | | (min–max of the measured steps) |`,
+        '',
+        `Paired by round (each round runs the three ways' blocks back to back, so the ratio of two blocks of the same round is measured at nearly the same machine speed): median over ${toolkit.paired.rounds.length} rounds, helper overhead ${(100 * toolkit.paired.trainOverhead).toFixed(1)} %, data-parallel speed-up ${toolkit.paired.parallelSpeedup.toFixed(2)}×; per round ${toolkit.paired.rounds.map((r) => `${(100 * r.trainOverhead).toFixed(1)} % / ${r.parallelSpeedup.toFixed(2)}×`).join(', ')}.`,
       ]
     : []),
 ];
@@ -592,6 +620,6 @@ for (const c of cells) {
 }
 if (toolkit) {
   console.log(
-    `TOOLKIT config=B backend=wasm hand=${fmt(toolkit.handWritten)} train=${fmt(toolkit.trainHelper)} overhead=${(100 * toolkit.trainOverhead).toFixed(1)}% parallel=${fmt(toolkit.dataParallel)} workers=${toolkit.workers} speedup=${toolkit.parallelSpeedup.toFixed(2)}`,
+    `TOOLKIT config=B backend=wasm hand=${fmt(toolkit.handWritten)} train=${fmt(toolkit.trainHelper)} overhead=${(100 * toolkit.trainOverhead).toFixed(1)}% parallel=${fmt(toolkit.dataParallel)} workers=${toolkit.workers} speedup=${toolkit.parallelSpeedup.toFixed(2)} paired-overhead=${(100 * toolkit.paired.trainOverhead).toFixed(1)}% paired-speedup=${toolkit.paired.parallelSpeedup.toFixed(2)}`,
   );
 }
