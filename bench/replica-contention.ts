@@ -14,10 +14,12 @@
  *    the replica does, here for the whole model), and the AdamW update with clipping of the
  *    whole model (each replica applies it to about half).
  *
- *   npm run bench:replicas [-- --steps 4 --rounds 3]
+ *   npm run bench:replicas [-- --steps 4 --rounds 3 --tag quiet]
  *
- * Prints medians and min–max; writes nothing (the figures are quoted in docs/training.md).
+ * Prints medians and min–max and writes the same lines to
+ * `bench/results/replicas-<date>[-<tag>].md` (quoted in README and docs/training.md).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
@@ -37,6 +39,13 @@ const option = (name: string, fallback: number) => {
 };
 const steps = option('steps', 4);
 const rounds = option('rounds', 3);
+const tagAt = args.indexOf('--tag');
+const tag = tagAt >= 0 ? `-${args[tagAt + 1]}` : '';
+const lines: string[] = [];
+const report = (line: string) => {
+  console.log(line);
+  lines.push(line);
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const ms = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -85,7 +94,7 @@ if (!isMainThread) {
           }),
       ),
     );
-  console.log(`config B, ${shard} rows per replica, wasm, ${os.cpus().length} cores`);
+  report(`config B, ${shard} rows per replica, wasm, ${os.cpus().length} cores`);
   const ceilings: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const [whole] = (await inWorkers(1, c.batchSize)) as [number[]];
@@ -93,11 +102,11 @@ if (!isMainThread) {
     const pair = await inWorkers(2, shard);
     const slower = Math.max(...pair.map(median));
     ceilings.push(median(whole) / slower);
-    console.log(
+    report(
       `forward + backward: ${c.batchSize} rows alone ${ms(whole)}; ${shard} rows alone ${ms(alone)}; two of ${shard} side by side ${pair.map(ms).join(' and ')}; ceiling ${(median(whole) / slower).toFixed(2)}× (before any exchange or update)`,
     );
   }
-  console.log(
+  report(
     `ceiling of the two-replica speed-up (the ${c.batchSize}-row pass over the slower of two simultaneous ${shard}-row passes), median of ${rounds} rounds: ${median(ceilings).toFixed(2)}×`,
   );
 
@@ -154,7 +163,15 @@ if (!isMainThread) {
       update.push(updated);
     }
   }
-  console.log(
+  report(
     `per step besides the gradient (one process, the whole model's ${total} parameters; a replica does about half of the last two): copy out ${ms(copy)}, average ${ms(average)}, clip + AdamW ${ms(update)}`,
   );
+  const date = new Date().toISOString().slice(0, 10);
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/replicas-${date}${tag}.md`;
+  writeFileSync(
+    file,
+    `Measured ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), Node ${process.version}, tfjs ${tf.version.tfjs}, 1-minute load average ${os.loadavg()[0]?.toFixed(1)} at the end; ${steps} steps after 2 warm-up, ${rounds} rounds.\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`,
+  );
+  console.log(`wrote ${file}`);
 }
