@@ -1,5 +1,5 @@
-/** Element arrays the transpose handles: float32 weights, int32 ids (the wasm kernel's dtypes). */
-type Elements = Float32Array | Int32Array;
+/** Element arrays the transpose handles: the wasm heap's views of float32, int32 and bool tensors. */
+type Elements = Float32Array | Int32Array | Uint8Array;
 
 /** Side of the square blocks: a block's input and output rows stay in the L2 cache. */
 const BLOCK = 256;
@@ -12,9 +12,8 @@ const BLOCK = 256;
  * element from each of four rows (four sequential streams) and writes four adjacent outputs,
  * where a plain loop, or square 32×32 tiles of single elements, strides through memory on one
  * side. Measured on the bench machine (cpu, Node 20, 2026-12-01, under load): SmolLM-135M's
- * 106 M projection elements in ~0.17 s against ~0.45 s with 32×32 tiles; a tied head's
- * `[512, 8192]` logit gradient in 7 ms against 19 ms (`npx tsx` on Node 20, median of 15).
- * Used by the Hugging Face conversions and by the wasm backend's matrix transpose.
+ * 106 M projection elements in ~0.17 s against ~0.45 s with 32×32 tiles. Used by the Hugging
+ * Face conversions and by the wasm backend's matrix transpose (`npm run bench:transpose`).
  * @internal
  */
 export function transpose2d<T extends Elements = Float32Array>(

@@ -33,6 +33,15 @@ describe('transposeMatrix', () => {
     tf.dispose([x, t]);
   });
 
+  it('transposes bool matrices too (the heap holds them as bytes)', () => {
+    const x = tf.tensor2d([true, false, false, true, true, false], [2, 3], 'bool');
+    const t = transposeMatrix(x);
+    expect(t.dtype).toBe('bool');
+    expect(t.shape).toEqual([3, 2]);
+    expect(Array.from(t.dataSync())).toEqual([1, 1, 0, 1, 0, 0]);
+    tf.dispose([x, t]);
+  });
+
   it('leaves higher ranks to tf.transpose and leaks no tensors', () => {
     const x = tf.randomNormal([2, 3, 4]);
     const matrix = tf.zeros([5, 6]);
