@@ -16,6 +16,7 @@ import { AdamW } from '../training/adamw.js';
 import { createCheckpoint, restoreCheckpoint } from '../training/checkpoint.js';
 import { checkpointFromBytes, checkpointToBytes } from '../training/checkpoint-bytes.js';
 import { lossAndGradients } from '../training/loss-and-gradients.js';
+import { CLIP_EPSILON, sumOfSquares } from '../training/sum-of-squares.js';
 import type { FromReplica, ReplicaInit, ToReplica } from './data-parallel-protocol.js';
 
 const init = workerData as ReplicaInit;
@@ -150,24 +151,17 @@ async function main(): Promise<void> {
     }
     if (clipNorm !== undefined) {
       // clipByGlobalNorm over all replicas' variables: the partial sums of squares, added in
-      // rank order, so every replica gets the same norm. Summed on the backend, as one process
-      // sums them: a float64 sum in JS is closer to the exact norm but further from one process
-      // (config B, 26 steps: losses 4.4e-5 apart instead of a few 1e-6).
-      const partial = tf.tidy(() =>
-        own.length === 0
-          ? tf.scalar(0)
-          : tf.addN(
-              own.map((i) =>
-                tf.sum(tf.square(averaged[(variables[i] as tf.Variable).name] as tf.Tensor)),
-              ),
-            ),
-      );
+      // rank order, so every replica gets the same norm. Each partial is summed on the backend
+      // by the code clipByGlobalNorm uses (sumOfSquares): a float64 sum in JS is closer to the
+      // exact norm but further from one process (config B, 26 steps: losses 4.4e-5 apart
+      // instead of a few 1e-6).
+      const partial = sumOfSquares(Object.values(averaged));
       norms[init.rank] = (await partial.data())[0] as number;
       partial.dispose();
       waitForAll(sync, init.worldSize);
       let squares = 0;
       for (let r = 0; r < init.worldSize; r++) squares += norms[r] as number;
-      const scale = Math.min(1, clipNorm / (Math.sqrt(squares) + 1e-6));
+      const scale = Math.min(1, clipNorm / (Math.sqrt(squares) + CLIP_EPSILON));
       for (const [name, g] of Object.entries(averaged)) {
         averaged[name] = tf.mul(g, scale);
         g.dispose();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { positiveNumber } from '../analysis/validation.js';
+import { CLIP_EPSILON, sumOfSquares } from './sum-of-squares.js';
 
 /**
  * Scales a set of gradients so their global norm is at most `maxNorm`:
@@ -30,10 +31,8 @@ export function clipByGlobalNorm(
 } {
   positiveNumber('clipByGlobalNorm', 'maxNorm', maxNorm);
   return tf.tidy(() => {
-    const tensors = Object.values(grads);
-    const squares = tensors.map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares)) as tf.Scalar;
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+    const norm = tf.sqrt(sumOfSquares(Object.values(grads))) as tf.Scalar;
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, CLIP_EPSILON)));
     const clipped: tf.NamedTensorMap = {};
     for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
     return { grads: clipped, norm };
