@@ -27,6 +27,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { type CausalLMOptions, createCausalLM } from 'tiedformer';
 import { fromHuggingFace, toHuggingFace } from 'tiedformer/interop';
 import { loadHuggingFace, saveHuggingFace } from 'tiedformer/node';
+import { median } from './median.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) =>
@@ -55,10 +56,6 @@ async function time<T>(run: () => Promise<T> | T): Promise<{ ms: number; value: 
   const value = await run();
   return { ms: performance.now() - start, value };
 }
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
 const spread = (xs: number[]) => [Math.min(...xs), Math.max(...xs)] as [number, number];
 const dispose = (model: tf.LayersModel) => model.dispose();
 

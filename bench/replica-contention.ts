@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { AdamW, clipByGlobalNorm, createCausalLM, lossAndGradients } from 'tiedformer';
 import { CONFIGS, modelOptions } from './configs.js';
+import { median } from './median.js';
 
 const c = CONFIGS.B;
 const shard = c.batchSize / 2; // one replica's shard with 2 workers
@@ -46,11 +47,8 @@ const report = (line: string) => {
   console.log(line);
   lines.push(line);
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-const ms = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return `${(s[Math.floor(s.length / 2)] as number).toFixed(0)} ms (${(s[0] as number).toFixed(0)}–${(s[s.length - 1] as number).toFixed(0)})`;
-};
+const ms = (xs: number[]) =>
+  `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 
 async function setup(rows: number) {
   await tf.setBackend('wasm');
@@ -129,21 +127,16 @@ if (!isMainThread) {
     }
     const copied = performance.now() - t;
     t = performance.now();
-    // As the replica does for its own variables: add the other gradient in place, halve,
-    // and add up the squares, in plain JS on the shared buffer (here for every variable).
-    let squares = 0;
-    for (let j = 0; j < total; j++) {
-      const mean = Math.fround(((shared[j] as number) + (shared[total + j] as number)) * 0.5);
-      shared[j] = mean;
-      squares += mean * mean;
-    }
+    // As the replica does for its own variables: add the other gradient in place and halve,
+    // in plain JS on the shared buffer (here for every variable).
+    for (let j = 0; j < total; j++)
+      shared[j] = Math.fround(((shared[j] as number) + (shared[total + j] as number)) * 0.5);
     const averaged: tf.NamedTensorMap = {};
     offset = 0;
     for (const v of variables) {
       averaged[v.name] = tf.tensor(shared.subarray(offset, offset + v.size), v.shape);
       offset += v.size;
     }
-    if (!Number.isFinite(squares)) throw new Error('non-finite gradient');
     const averagedMs = performance.now() - t;
     t = performance.now();
     const clipped = clipByGlobalNorm(averaged, 1);

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors, writeSafetensors } from 'tiedformer/interop';
+import { median } from './median.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--repeats');
@@ -104,7 +105,6 @@ for (let r = 0; r < repeats; r++) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const ms = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
 const ratio = (a: string, b: string) => (ms[a] as number) / (ms[b] as number);
 const result = {

@@ -37,6 +37,7 @@ import {
 } from 'tiedformer';
 import { DataParallelTrainer } from 'tiedformer/node';
 import { type BenchConfig, CONFIGS, modelOptions } from './configs.js';
+import { median } from './median.js';
 import { naiveModelFrom } from './naive-model.js';
 
 const args = process.argv.slice(2);
@@ -53,14 +54,6 @@ const warmupOption = option('warmup');
 const toolkitMode = option('toolkit') ?? 'run';
 if (!['run', 'only', 'skip'].includes(toolkitMode))
   throw new Error(`--toolkit must be run, only or skip, got ${toolkitMode}`);
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /** Runs `step` (one training step returning its loss) once: tokens/s and the loss. */
 function timeStep(step: () => tf.Scalar, tokensPerStep: number) {

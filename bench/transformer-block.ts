@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { type MatMulMode, setMatMulMode, TransformerBlock } from 'tiedformer';
+import { median } from './median.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -52,7 +53,6 @@ for (let i = 0; i < steps; i++) {
     times[mode]?.push(step());
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const result = {
   benchmark: 'TransformerBlock forward+backward',
   config: { batch, seq, hiddenSize: d, numHeads: heads, intermediateSize: 4 * d },

@@ -11,6 +11,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { transposeMatrix } from '../src/backend/transpose-matrix.js';
+import { median } from './median.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--repeats');
@@ -20,7 +21,6 @@ if (!Number.isInteger(repeats) || repeats < 1)
 
 await tf.setBackend('wasm');
 await tf.ready();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const rows: { shape: number[]; tfjsMs: number; oursMs: number; ratio: number }[] = [];
 for (const shape of [
   [512, 8192],
